@@ -1,0 +1,21 @@
+# The two set-up commands of README.rst are `make demo` and `make test`.
+PYTHON ?= python3
+DEVENV = $(PYTHON) tools/devenv.py
+
+.PHONY: test demo stop lint pot
+
+test:
+	$(DEVENV) test
+
+demo:
+	$(DEVENV) demo
+
+stop:
+	$(DEVENV) stop
+
+lint:
+	$(DEVENV) lint
+
+# Regenerate i18n/l10n_fr_urssaf_avance_immediate.pot (then complete i18n/fr.po).
+pot:
+	$(DEVENV) pot

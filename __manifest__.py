@@ -1,0 +1,24 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Avance immédiate Urssaf (API Tiers de Prestation)",
+    "summary": "Services à la personne: send invoices to the Urssaf avance immédiate "
+    "de crédit d'impôt and follow them to payout",
+    "version": "18.0.1.0.0",
+    "category": "French Localization",
+    "license": "AGPL-3",
+    "author": "l10n_fr_urssaf_avance_immediate contributors",
+    "development_status": "Alpha",
+    "depends": ["account", "l10n_fr_account"],
+    "data": [
+        "views/res_config_settings_views.xml",
+    ],
+    "demo": [
+        "demo/res_company_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "l10n_fr_urssaf_avance_immediate/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+}

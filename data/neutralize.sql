@@ -1,0 +1,4 @@
+-- A copied database must never reach Urssaf with the original's credentials.
+UPDATE res_company
+   SET l10n_fr_urssaf_environment = 'simulation',
+       l10n_fr_urssaf_client_secret = NULL;

@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Fail when i18n/fr.po misses or leaves untranslated a msgid of the .pot."""
+
+import os
+import sys
+
+import polib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+I18N = os.path.join(ROOT, "i18n")
+POT = os.path.join(I18N, "l10n_fr_urssaf_avance_immediate.pot")
+
+
+def main():
+    french = {
+        entry.msgid: entry
+        for entry in polib.pofile(os.path.join(I18N, "fr.po"))
+        if entry.msgstr and "fuzzy" not in entry.flags and not entry.obsolete
+    }
+    missing = [entry.msgid for entry in polib.pofile(POT) if entry.msgid not in french]
+    for msgid in missing:
+        sys.stderr.write(f"fr.po: no translation for {msgid[:70]!r}\n")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,600 @@
+#!/usr/bin/env python3
+"""Developer environment of the addon: tests, demo server, lint.
+
+Called by the Makefile (``make test``, ``make demo``, ``make stop``, ``make lint``).
+Standard library only: it runs before anything is installed.
+
+Odoo is found the way users have it: ``$ODOO_PYTHON`` if set, else ``python3`` if
+it imports Odoo 18.  PostgreSQL runs as a private cluster under ``.run/`` (unix
+socket only), owned by an unprivileged system user when invoked as root.
+"""
+
+import argparse
+import ast
+import contextlib
+import glob
+import hashlib
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULE = "l10n_fr_urssaf_avance_immediate"
+RUN = os.path.join(ROOT, ".run")
+LOGS = os.path.join(RUN, "logs")
+PG_DIR = os.path.join(RUN, "pg")
+PG_DATA = os.path.join(PG_DIR, "data")
+PG_PORT = "5432"  # only names the socket file: the cluster listens on no TCP port
+DB_USER = "odoo"
+PG_SYSTEM_USERS = ("postgres", "odoo-dev")
+DEMO_DB = os.environ.get("DEMO_DB", "urssaf_demo")
+DEMO_PORT = int(os.environ.get("DEMO_PORT", "8069"))
+DEMO_PID = os.path.join(RUN, "odoo-demo.pid")
+ODOO_SOURCE_URL = "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
+# Browser tours live in tests/test_tour_*.py; the layer is told by module name.
+TOUR_MODULE_RE = re.compile(rf"odoo\.addons\.{MODULE}\.tests\.test_tour")
+LOG_LINE_RE = re.compile(
+    r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>[\w.]+): "
+    r"(?P<msg>.*)$"
+)
+RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+PYTEST_COUNT_RE = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
+
+
+class SetupError(Exception):
+    """A missing piece of the environment, said in one line."""
+
+
+def say(message):
+    sys.stdout.write(f"{message}\n")
+    sys.stdout.flush()
+
+
+def run(cmd, check=True, quiet=False, **kwargs):
+    if quiet:
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
+        kwargs.setdefault("stderr", subprocess.DEVNULL)
+    return subprocess.run(cmd, check=check, **kwargs)
+
+
+# --------------------------------------------------------------------------- Odoo
+
+
+def _odoo_major(python):
+    try:
+        proc = subprocess.run(
+            [python, "-c", "import odoo.release as r; print(r.version_info[0])"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, str(exc)
+    if proc.returncode:
+        lines = proc.stderr.strip().splitlines() or ["no output"]
+        return None, lines[-1]
+    return proc.stdout.strip(), ""
+
+
+def _install_official_odoo(python):
+    """Try Odoo's published 18.0 source; return a reason when it cannot be had."""
+    if os.environ.get("ODOO_AUTO_INSTALL", "1") == "0":
+        return "ODOO_AUTO_INSTALL=0"
+    say(f"No Odoo 18 found: trying the official 18.0 source ({ODOO_SOURCE_URL})")
+    cmd = [python, "-m", "pip", "install", "--quiet", "--timeout", "20"]
+    cmd += ["--retries", "1", ODOO_SOURCE_URL]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode:
+        errors = [line for line in proc.stderr.splitlines() if "ERROR" in line]
+        detail = errors[-1] if errors else "pip failed"
+        return f"the official 18.0 source cannot be installed here ({detail.strip()})"
+    return ""
+
+
+def find_odoo(install=True):
+    """Return (python, "") for a Python importing Odoo 18, else (None, reason)."""
+    python = os.environ.get("ODOO_PYTHON") or "python3"
+    major, error = _odoo_major(python)
+    if major == "18":
+        return python, ""
+    reason = (
+        f"{python} has Odoo {major}, not 18"
+        if major
+        else f"{python} cannot import odoo ({error})"
+    )
+    if os.environ.get("ODOO_PYTHON") or not install:
+        return None, reason
+    failure = _install_official_odoo(python)
+    if not failure and _odoo_major(python)[0] == "18":
+        return python, ""
+    return None, f"{reason}; {failure or 'the installed source is not Odoo 18'}"
+
+
+def module_depends():
+    with open(os.path.join(ROOT, "__manifest__.py"), encoding="utf-8") as manifest:
+        return ast.literal_eval(manifest.read())["depends"]
+
+
+def odoo_default_addons_path(python):
+    code = (
+        "import os; from odoo.tools import config; "
+        "config._parse_config(['-c', os.devnull]); print(config['addons_path'])"
+    )
+    proc = run([python, "-c", code], capture_output=True, text=True)
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def addons_dir():
+    """An addons folder holding this checkout under the module's technical name."""
+    folder = os.path.join(RUN, "addons")
+    os.makedirs(folder, exist_ok=True)
+    link = os.path.join(folder, MODULE)
+    if os.path.realpath(link) != ROOT:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(link)
+        os.symlink(ROOT, link)
+    return folder
+
+
+def write_odoo_conf(python):
+    paths = [addons_dir(), odoo_default_addons_path(python)]
+    if os.environ.get("ODOO_ADDONS_PATH"):
+        paths.append(os.environ["ODOO_ADDONS_PATH"])
+    conf = os.path.join(RUN, "odoo.conf")
+    options = {
+        "addons_path": ",".join(paths),
+        "data_dir": os.path.join(RUN, "odoo-data"),
+        "db_host": PG_DIR,
+        "db_port": PG_PORT,
+        "db_user": DB_USER,
+        # Odoo's read-only test cursor ignores db_host unless told.
+        "db_replica_host": PG_DIR,
+        "db_replica_port": PG_PORT,
+        "http_interface": "127.0.0.1",
+        "list_db": "False",
+        "max_cron_threads": "1",
+    }
+    with open(conf, "w", encoding="utf-8") as handle:
+        handle.write("[options]\n")
+        handle.writelines(f"{key} = {value}\n" for key, value in options.items())
+    return conf
+
+
+def odoo_cmd(python, conf, *args):
+    return [python, "-m", "odoo", "server", "-c", conf, *args]
+
+
+def ensure_python_requirements(python, requirements):
+    path = os.path.join(ROOT, requirements)
+    with open(path, encoding="utf-8") as handle:
+        wanted = [
+            line.split("#")[0].strip() for line in handle if line.split("#")[0].strip()
+        ]
+    check = "import importlib.metadata as m, sys\n"
+    check += "for name in sys.argv[1:]: m.version(name)\n"
+    names = [re.split(r"[<>=!~;\[ ]", requirement)[0] for requirement in wanted]
+    if run([python, "-c", check, *names], check=False, quiet=True).returncode:
+        say(f"Installing {requirements} into {python}")
+        run([python, "-m", "pip", "install", "--quiet", "-r", path])
+
+
+# --------------------------------------------------------------------- PostgreSQL
+
+
+def pg_bin(name):
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda path: int(path.split("/")[4]),
+    )
+    if candidates:
+        return candidates[-1]
+    raise SetupError(
+        f"PostgreSQL server program '{name}' not found: install Debian's postgresql "
+        "package (apt-get install postgresql)"
+    )
+
+
+def pg_system_user():
+    """The unprivileged account owning the cluster when we are root, else None."""
+    if os.geteuid() != 0:
+        return None
+    for name in PG_SYSTEM_USERS:
+        with contextlib.suppress(KeyError):
+            return pwd.getpwnam(name)
+    run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin"]
+        + [PG_SYSTEM_USERS[-1]]
+    )
+    return pwd.getpwnam(PG_SYSTEM_USERS[-1])
+
+
+def pg_run(user, cmd, **kwargs):
+    if user:
+        kwargs.update(user=user.pw_uid, group=user.pw_gid, extra_groups=[])
+        kwargs["env"] = dict(os.environ, HOME=PG_DIR, USER=user.pw_name)
+        kwargs.setdefault("cwd", PG_DIR)
+    return run(cmd, **kwargs)
+
+
+def pg_running(user):
+    status = [pg_bin("pg_ctl"), "status", "-D", PG_DATA]
+    return (
+        os.path.exists(PG_DATA)
+        and not pg_run(user, status, check=False, quiet=True).returncode
+    )
+
+
+def pg_start():
+    """Start the private cluster; return True if this call started it."""
+    user = pg_system_user()
+    initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
+    os.makedirs(LOGS, exist_ok=True)
+    os.makedirs(PG_DIR, exist_ok=True)
+    if user:
+        os.chown(PG_DIR, user.pw_uid, user.pw_gid)
+        if pg_run(user, ["test", "-w", PG_DIR], check=False).returncode:
+            raise SetupError(
+                f"the PostgreSQL account '{user.pw_name}' cannot write {PG_DIR}: "
+                "make the checkout's parent folders traversable (chmod o+x)"
+            )
+    if not os.path.exists(os.path.join(PG_DATA, "PG_VERSION")):
+        say(f"Creating the private PostgreSQL cluster in {PG_DATA}")
+        init = [initdb, "-D", PG_DATA, "-U", DB_USER, "-A", "trust", "-E", "UTF8"]
+        pg_run(user, [*init, "--locale=C"], quiet=True)
+    if pg_running(user):
+        return False
+    options = f"-k {PG_DIR} -p {PG_PORT} -c listen_addresses=''"
+    log = os.path.join(PG_DIR, "postgresql.log")
+    pg_run(
+        user,
+        [pg_ctl, "start", "-w", "-D", PG_DATA, "-l", log, "-o", options],
+        quiet=True,
+    )
+    return True
+
+
+def pg_stop():
+    user = pg_system_user()
+    if pg_running(user):
+        pg_run(
+            user,
+            [pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", PG_DATA],
+            quiet=True,
+        )
+        say("PostgreSQL stopped")
+
+
+def psql(sql, database="postgres"):
+    cmd = [pg_bin("psql"), "-h", PG_DIR, "-p", PG_PORT, "-U", DB_USER, "-d", database]
+    proc = run([*cmd, "-tAc", sql], capture_output=True, text=True)
+    return proc.stdout.strip()
+
+
+def db_exists(name):
+    return psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+
+
+def drop_db(name):
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    shutil.rmtree(os.path.join(RUN, "odoo-data", "filestore", name), ignore_errors=True)
+
+
+def copy_db(template, name):
+    drop_db(name)
+    psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    filestore = os.path.join(RUN, "odoo-data", "filestore")
+    if os.path.isdir(os.path.join(filestore, template)):
+        shutil.copytree(
+            os.path.join(filestore, template), os.path.join(filestore, name)
+        )
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def parse_odoo_log(path):
+    """Count tests per layer and collect error lines from an Odoo test log."""
+    counts = {"odoo": [0, 0], "browser": [0, 0]}  # layer: [run, failed]
+    result, problems = None, []
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            match = LOG_LINE_RE.match(line.rstrip("\n"))
+            if not match:
+                continue
+            level, logger, msg = match["level"], match["logger"], match["msg"]
+            layer = "browser" if TOUR_MODULE_RE.match(logger) else "odoo"
+            if logger.startswith(f"odoo.addons.{MODULE}.tests") and msg.startswith(
+                "Starting "
+            ):
+                counts[layer][0] += 1
+            if logger == "odoo.tests.result" and RESULT_RE.search(msg):
+                result = tuple(int(n) for n in RESULT_RE.search(msg).groups())
+            elif level in ("ERROR", "CRITICAL"):
+                if msg.startswith(("FAIL: ", "ERROR: ")):
+                    counts[layer][1] += 1
+                problems.append(f"{level} {logger}: {msg}")
+    return counts, result, problems
+
+
+def run_lib_tests(python):
+    say("== lib layer (pytest, no Odoo)")
+    proc = subprocess.run(
+        [python, "-m", "pytest", "lib/tests", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    sys.stdout.write(proc.stdout[-6000:] + proc.stderr[-2000:])
+    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    found = {kind: int(n) for n, kind in PYTEST_COUNT_RE.findall(summary)}
+    passed = found.get("passed", 0)
+    failed = found.get("failed", 0) + found.get("errors", 0) + found.get("error", 0)
+    if proc.returncode not in (0, 5) and not failed:
+        failed = 1  # pytest crashed before counting (import or usage error)
+    return passed, failed
+
+
+def ensure_template(python, conf):
+    """A database with the dependencies installed, copied for each test run."""
+    key = "|".join(
+        [*sorted(module_depends()), python, odoo_default_addons_path(python)]
+    )
+    name = "urssaf_tmpl_" + hashlib.sha1(key.encode()).hexdigest()[:10]
+    if db_exists(name):
+        return name
+    say(f"Building the template database {name} (once; about two minutes)")
+    log = os.path.join(LOGS, f"{name}.log")
+    args = ["-d", name, "-i", ",".join(module_depends()), "--stop-after-init"]
+    proc = run(odoo_cmd(python, conf, *args, f"--logfile={log}"), check=False)
+    if proc.returncode:
+        drop_db(name)
+        raise SetupError(f"building the template database failed: see {log}")
+    return name
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_odoo_tests(python):
+    say("== odoo and browser layers (Odoo tests on a fresh database)")
+    started = pg_start()
+    try:
+        conf = write_odoo_conf(python)
+        template = ensure_template(python, conf)
+        database = f"urssaf_test_{os.getpid()}"
+        copy_db(template, database)
+        log = os.path.join(LOGS, "odoo-tests.log")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(log)
+        args = ["-d", database, "-i", MODULE, "--test-tags", f"/{MODULE}"]
+        args += ["--stop-after-init", f"--http-port={free_port()}", f"--logfile={log}"]
+        proc = run(odoo_cmd(python, conf, *args), check=False)
+        drop_db(database)
+    finally:
+        if started:
+            pg_stop()
+    counts, result, problems = parse_odoo_log(log)
+    for problem in problems[:40]:
+        say(f"  {problem}")
+    if result is None:
+        say(f"  no test result line in {log} (Odoo exit code {proc.returncode})")
+        counts["odoo"][1] += 1
+    else:
+        failed, errors, total = result
+        seen = counts["odoo"][0] + counts["browser"][0]
+        if seen != total:
+            say(f"  warning: {total} tests ran, {seen} attributed to a layer")
+        if failed + errors and not counts["odoo"][1] + counts["browser"][1]:
+            counts["odoo"][1] += failed + errors
+    if problems and not counts["odoo"][1] + counts["browser"][1]:
+        counts["odoo"][1] += 1  # an error outside any test still fails the run
+    say(f"  full log: {log}")
+    return counts
+
+
+def cmd_test(_args):
+    python, reason = find_odoo()
+    lib_python = python or os.environ.get("ODOO_PYTHON") or "python3"
+    ensure_python_requirements(lib_python, "requirements-test.txt")
+    totals = {}
+    totals["lib"] = run_lib_tests(lib_python)
+    skipped = ""
+    if python:
+        counts = run_odoo_tests(python)
+        for layer in ("odoo", "browser"):
+            run_count, failed = counts[layer]
+            totals[layer] = (run_count - failed, failed)
+    else:
+        skipped = f"no Odoo 18 runtime: {reason}"
+    say("")
+    for layer, (passed, failed) in totals.items():
+        say(f"{layer}: {passed} passed" + (f", {failed} failed" if failed else ""))
+    if skipped:
+        say(f"odoo: SKIPPED ({skipped})")
+        say(f"browser: SKIPPED ({skipped})")
+    passed = sum(p for p, _ in totals.values())
+    failed = sum(f for _, f in totals.values())
+    say(f"{passed} passed, {failed} failed")
+    if failed:
+        return 1
+    if skipped and (os.environ.get("REQUIRE_ODOO") == "1" or not os.environ.get("CI")):
+        say("Odoo tests did not run: failing (set CI=1 to accept a lib-only run)")
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------------------- demo
+
+
+def demo_pid():
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        with open(DEMO_PID, encoding="utf-8") as handle:
+            pid = int(handle.read().strip())
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 0)
+            return pid
+    return None
+
+
+def wait_http(url, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                if response.status == 200:
+                    return True
+        time.sleep(1)
+    return False
+
+
+def cmd_demo(_args):
+    python, reason = find_odoo()
+    if not python:
+        raise SetupError(f"no Odoo 18 runtime: {reason}")
+    url = f"http://127.0.0.1:{DEMO_PORT}"
+    if demo_pid():
+        say(f"The demo already runs (PID {demo_pid()}): {url}")
+    else:
+        pg_start()
+        conf = write_odoo_conf(python)
+        args = ["-d", DEMO_DB, f"--http-port={DEMO_PORT}"]
+        args += ["--db-filter", f"^{DEMO_DB}$"]
+        if not db_exists(DEMO_DB):
+            say(f"Creating the demo database {DEMO_DB} (a few minutes, once)")
+            init = ["-i", MODULE, "--load-language=fr_FR", "--stop-after-init"]
+            run(
+                odoo_cmd(
+                    python,
+                    conf,
+                    "-d",
+                    DEMO_DB,
+                    *init,
+                    f"--logfile={os.path.join(LOGS, 'demo-init.log')}",
+                )
+            )
+            shell = [python, "-m", "odoo", "shell", "-c", conf, "-d", DEMO_DB]
+            script = "env.ref('base.user_admin').lang = 'fr_FR'; env.cr.commit()\n"
+            run([*shell, "--no-http"], input=script, text=True, quiet=True)
+        else:
+            args += ["-u", MODULE]  # keep the demo in step with the code
+        log = open(os.path.join(LOGS, "demo.log"), "a", encoding="utf-8")  # noqa: SIM115
+        server = subprocess.Popen(
+            odoo_cmd(python, conf, *args),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        with open(DEMO_PID, "w", encoding="utf-8") as handle:
+            handle.write(str(server.pid))
+        if not wait_http(f"{url}/web/login", 300):
+            raise SetupError(f"Odoo did not answer on {url}: see {LOGS}/demo.log")
+    say(f"Odoo demo: {url}  (login: admin, password: admin; database {DEMO_DB})")
+    say("Stop it with: make stop")
+    return 0
+
+
+def cmd_stop(_args):
+    pid = demo_pid()
+    if pid:
+        os.killpg(pid, signal.SIGTERM)
+        for _wait in range(30):
+            if not demo_pid():
+                break
+            time.sleep(0.5)
+        say(f"Odoo demo stopped (PID {pid})")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(DEMO_PID)
+    with contextlib.suppress(SetupError):
+        pg_stop()
+    return 0
+
+
+# ---------------------------------------------------------------------------- i18n
+
+
+def cmd_pot(_args):
+    """Regenerate the .pot from a fresh database with the addon installed."""
+    python, reason = find_odoo(install=False)
+    if not python:
+        raise SetupError(f"no Odoo 18 runtime: {reason}")
+    started = pg_start()
+    try:
+        conf = write_odoo_conf(python)
+        database = "urssaf_i18n"
+        copy_db(ensure_template(python, conf), database)
+        pot = os.path.join(ROOT, "i18n", f"{MODULE}.pot")
+        log = f"--logfile={os.path.join(LOGS, 'pot.log')}"
+        run(
+            odoo_cmd(
+                python, conf, "-d", database, "-i", MODULE, "--stop-after-init", log
+            )
+        )
+        export = [f"--i18n-export={pot}", f"--modules={MODULE}", "--stop-after-init"]
+        run(odoo_cmd(python, conf, "-d", database, *export, log))
+        drop_db(database)
+    finally:
+        if started:
+            pg_stop()
+    say(f"wrote {pot}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- lint
+
+
+def cmd_lint(_args):
+    python = os.environ.get("ODOO_PYTHON") or "python3"
+    ensure_python_requirements(python, "requirements-lint.txt")
+    steps = [
+        [python, "-m", "ruff", "check", "--no-fix", "."],
+        [python, "-m", "ruff", "format", "--check", "."],
+        [python, "-m", "pylint", "--rcfile=.pylintrc-mandatory", "--score=n", "."],
+        [python, "-m", "pylint", "--rcfile=.pylintrc", "--score=n", "."],
+        [python, "tools/gen_readme.py", "--check"],
+        [python, "tools/check_i18n.py"],
+    ]
+    failed = [
+        " ".join(step[1:3])
+        for step in steps
+        if run(step, check=False, cwd=ROOT).returncode
+    ]
+    say("lint: " + (f"FAILED ({', '.join(failed)})" if failed else "clean"))
+    return 1 if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = {
+        "test": cmd_test,
+        "demo": cmd_demo,
+        "stop": cmd_stop,
+        "lint": cmd_lint,
+        "pot": cmd_pot,
+    }
+    parser.add_argument("command", choices=sorted(commands))
+    args = parser.parse_args()
+    try:
+        return commands[args.command](args)
+    except SetupError as exc:
+        say(f"error: {exc}")
+        return 2
+    except subprocess.CalledProcessError as exc:
+        say(f"error: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
