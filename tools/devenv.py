@@ -87,14 +87,22 @@ def _install_official_odoo(python):
     """Try Odoo's published 18.0 source; return a reason when it cannot be had."""
     if os.environ.get("ODOO_AUTO_INSTALL", "1") == "0":
         return "ODOO_AUTO_INSTALL=0"
-    say(f"No Odoo 18 found: trying the official 18.0 source ({ODOO_SOURCE_URL})")
-    cmd = [python, "-m", "pip", "install", "--quiet", "--timeout", "20"]
-    cmd += ["--retries", "1", ODOO_SOURCE_URL]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        request = urllib.request.Request(ODOO_SOURCE_URL, method="HEAD")
+        urllib.request.urlopen(request, timeout=15).close()  # noqa: S310
+    except OSError as exc:
+        detail = getattr(exc, "reason", exc)
+        return f"Odoo's published 18.0 source cannot be reached ({detail})"
+    say(f"No Odoo 18 found: installing the official 18.0 source ({ODOO_SOURCE_URL})")
+    proc = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", ODOO_SOURCE_URL],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode:
         errors = [line for line in proc.stderr.splitlines() if "ERROR" in line]
-        detail = errors[-1] if errors else "pip failed"
-        return f"the official 18.0 source cannot be installed here ({detail.strip()})"
+        detail = errors[-1].strip() if errors else "pip failed"
+        return f"installing Odoo's published 18.0 source failed ({detail})"
     return ""
 
 
@@ -182,7 +190,11 @@ def ensure_python_requirements(python, requirements):
     names = [re.split(r"[<>=!~;\[ ]", requirement)[0] for requirement in wanted]
     if run([python, "-c", check, *names], check=False, quiet=True).returncode:
         say(f"Installing {requirements} into {python}")
-        run([python, "-m", "pip", "install", "--quiet", "-r", path])
+        install = [python, "-m", "pip", "install", "--quiet", "-r", path]
+        proc = run(install, check=False, capture_output=True, text=True)
+        if proc.returncode:
+            sys.stdout.write(proc.stderr[-3000:])
+            raise SetupError(f"could not install {requirements} into {python}")
 
 
 # --------------------------------------------------------------------- PostgreSQL

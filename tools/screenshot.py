@@ -36,8 +36,8 @@ class Browser:
         flags += ["--disable-sync", "--disable-quic", f"--window-size={width},{height}"]
         self.proc = subprocess.Popen(
             [shutil.which("chromium") or "chromium", *flags]
-            + [f"--remote-debugging-port={self.port}", f"--user-data-dir={self.profile}"]
-            + ["about:blank"],
+            + [f"--remote-debugging-port={self.port}"]
+            + [f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -92,7 +92,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", help="page path, e.g. /odoo/settings#account")
     parser.add_argument("output", help="PNG file to write")
-    parser.add_argument("--base", default=os.environ.get("ODOO_URL", "http://127.0.0.1:8069"))
+    parser.add_argument(
+        "--base", default=os.environ.get("ODOO_URL", "http://127.0.0.1:8069")
+    )
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--wait", default=".o_action_manager .o_view_controller")
@@ -104,10 +106,10 @@ def main():
     try:
         browser.goto(f"{args.base}/web/login")
         browser.wait_for("input[name=login]")
+        login, password = json.dumps(args.login), json.dumps(args.password)
         browser.evaluate(
-            f"document.querySelector('input[name=login]').value = {json.dumps(args.login)};"
-            f"document.querySelector('input[name=password]').value = "
-            f"{json.dumps(args.password)};"
+            f"document.querySelector('input[name=login]').value = {login};"
+            f"document.querySelector('input[name=password]').value = {password};"
             "document.querySelector('form.oe_login_form').submit();"
         )
         browser.wait_for(".o_web_client")
