@@ -16,5 +16,6 @@ class UrssafCommon(AccountTestInvoicingCommon):
         # the French demo company when the database has demo data.
         company = cls.env.ref("base.demo_company_fr", raise_if_not_found=False)
         if not kwargs and company and company.chart_template == "fr":
+            cls.env.user.company_ids += company
             return company
         return super().setup_independent_company(**kwargs)

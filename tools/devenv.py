@@ -368,6 +368,12 @@ def ensure_template(python, conf):
     log = os.path.join(LOGS, f"{name}.log")
     args = ["-d", name, "-i", ",".join(module_depends()), "--stop-after-init"]
     proc = run(odoo_cmd(python, conf, *args, f"--logfile={log}"), check=False)
+    if not proc.returncode:
+        # Odoo builds every asset bundle before browser tests (about a minute):
+        # build them once here so test databases only rebuild what changed.
+        shell = [python, "-m", "odoo", "shell", "-c", conf, "-d", name, "--no-http"]
+        script = "env['ir.qweb']._pregenerate_assets_bundles(); env.cr.commit()\n"
+        proc = run([*shell, f"--logfile={log}"], check=False, input=script, text=True)
     if proc.returncode:
         drop_db(name)
         raise SetupError(f"building the template database failed: see {log}")
@@ -428,7 +434,7 @@ def cmd_test(_args):
         counts = run_odoo_tests(python)
         for layer in ("odoo", "browser"):
             run_count, failed = counts[layer]
-            totals[layer] = (run_count - failed, failed)
+            totals[layer] = (max(run_count - failed, 0), failed)
     else:
         skipped = f"no Odoo 18 runtime: {reason}"
     say("")
