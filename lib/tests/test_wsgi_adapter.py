@@ -1,0 +1,95 @@
+"""In-process transport: the client talking to a WSGI app without a socket."""
+
+import pytest
+import requests
+
+from lib.client import OUTCOME_ACCEPTED, OUTCOME_UNKNOWN, UrssafClient
+from lib.exceptions import (
+    UrssafBusinessError,
+    UrssafOutcomeUnknownError,
+    UrssafTemporaryError,
+)
+from lib.tests.fake_urssaf import STATUS, SUBMIT, FakeUrssaf
+from lib.tests.samples import AFTER_SERVICES, customer_payload, payment_payload
+from lib.wsgi_adapter import LOCAL_SIMULATION_URL, WSGIAdapter, wsgi_session
+
+
+@pytest.fixture
+def fake():
+    return FakeUrssaf()
+
+
+@pytest.fixture
+def client(fake):
+    return UrssafClient(
+        LOCAL_SIMULATION_URL, "id", "secret", session=wsgi_session(fake)
+    )
+
+
+@pytest.fixture
+def sim_client(sim):
+    """A client of the simulator, in process."""
+    return UrssafClient(
+        LOCAL_SIMULATION_URL, "id", "secret", session=wsgi_session(sim.wsgi_app)
+    )
+
+
+def test_every_operation_in_process(client, fake):
+    customer_id = client.register_customer(customer_payload())
+    assert client.get_customer_status(customer_id).active
+    assert fake.calls[STATUS][0]["args"] == {"idClient": customer_id}
+    results = client.submit_payment_requests(
+        [payment_payload("A"), payment_payload("B")]
+    )
+    assert [r.outcome for r in results] == [OUTCOME_ACCEPTED] * 2
+    found = client.search_by_invoice_numbers(["A", "B"])
+    assert sorted(i.invoice_number for i in found.items) == ["A", "B"]
+    headers = fake.calls[SUBMIT][0]["headers"]
+    assert headers["Authorization"] == f"Bearer {client.token}"
+    assert headers["Content-Type"] == "application/json"
+
+
+def test_error_statuses_in_process(sim_client):
+    with pytest.raises(UrssafBusinessError) as info:
+        sim_client.register_customer(customer_payload(mobile_phone="0112345678"))
+    assert info.value.codes == ["ERR_CONTACT"]
+
+
+def test_dropped_response_in_process(sim_client, sim):
+    sim.inject_fault("inscription", "drop")
+    with pytest.raises(UrssafOutcomeUnknownError):
+        sim_client.register_customer(customer_payload())
+    (customer,) = sim.customers()  # processed although the answer was lost
+    sim.activate(customer["id_client"])
+    sim.set_time(AFTER_SERVICES)
+    sim_client.fetch_token()  # the clock jump expired the first one
+    sim.inject_fault("demande", "drop")
+    payload = payment_payload(customer_id=customer["id_client"])
+    assert sim_client.submit_payment_requests([payload])[0].outcome == OUTCOME_UNKNOWN
+    assert len(sim.payment_requests()) == 1  # processed although the answer was lost
+    sim.inject_fault("statut", "drop")
+    with pytest.raises(UrssafTemporaryError):
+        sim_client.get_customer_status("abc")
+
+
+def test_response_object():
+    def app(environ, start_response):
+        assert environ["QUERY_STRING"] == "a=1&b=%C3%A9"
+        assert environ["wsgi.input"].read() == b'{"x": 1}'
+        start_response(
+            "418 I'm a teapot", [("Content-Type", "text/plain; charset=utf-8")]
+        )
+        return [b"t\xc3\xa9"]
+
+    session = requests.Session()
+    session.mount("http://app.invalid/", WSGIAdapter(app))
+    response = session.post(
+        "http://app.invalid/p?a=1&b=%C3%A9", json={"x": 1}, timeout=1
+    )
+    assert (response.status_code, response.reason, response.text) == (
+        418,
+        "I'm a teapot",
+        "té",
+    )
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.url == "http://app.invalid/p?a=1&b=%C3%A9"
