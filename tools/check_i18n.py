@@ -2,6 +2,7 @@
 """Fail when i18n/fr.po misses or leaves untranslated a msgid of the .pot."""
 
 import os
+import re
 import sys
 
 import polib
@@ -20,7 +21,19 @@ def main():
     missing = [entry.msgid for entry in polib.pofile(POT) if entry.msgid not in french]
     for msgid in missing:
         sys.stderr.write(f"fr.po: no translation for {msgid[:70]!r}\n")
-    return 1 if missing else 0
+
+    # A placeholder lost in translation breaks the message at run time.
+    def placeholders(text):
+        return sorted(re.findall(r"%\(\w+\)s", text))
+
+    broken = [
+        msgid
+        for msgid, entry in french.items()
+        if placeholders(msgid) != placeholders(entry.msgstr)
+    ]
+    for msgid in broken:
+        sys.stderr.write(f"fr.po: placeholders differ for {msgid[:70]!r}\n")
+    return 1 if missing or broken else 0
 
 
 if __name__ == "__main__":

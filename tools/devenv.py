@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULE = "l10n_fr_urssaf_avance_immediate"
@@ -151,8 +152,48 @@ def addons_dir():
     return folder
 
 
+def addon_name(requirement):
+    """``odoo-addon-l10n_fr_cog==18.0.*`` -> ``l10n_fr_cog``."""
+    return re.split(r"[<>=!~ ]", requirement)[0].removeprefix("odoo-addon-")
+
+
+def oca_addons_dir(python):
+    """The OCA addons of requirements-odoo.txt, unpacked from their PyPI wheels.
+
+    Unpacked into our own addons folder rather than pip-installed: a wheel's
+    ``odoo/addons`` folder in site-packages would shadow an editable Odoo.
+    """
+    folder = os.path.join(RUN, "oca-addons")
+    wheels = os.path.join(RUN, "wheels")
+    with open(os.path.join(ROOT, "requirements-odoo.txt"), encoding="utf-8") as handle:
+        wanted = [line.strip() for line in handle if line.strip()[:1].isalnum()]
+    missing = [
+        requirement
+        for requirement in wanted
+        if not os.path.isdir(os.path.join(folder, addon_name(requirement)))
+    ]
+    if missing:
+        say(f"Fetching OCA addons: {', '.join(missing)}")
+        download = [python, "-m", "pip", "download", "-q", "--no-deps", "-d", wheels]
+        proc = run([*download, *missing], check=False, capture_output=True, text=True)
+        if proc.returncode:
+            sys.stdout.write(proc.stderr[-2000:])
+            raise SetupError(f"could not download {', '.join(missing)} from PyPI")
+        for wheel in glob.glob(os.path.join(wheels, "odoo_addon_*.whl")):
+            with zipfile.ZipFile(wheel) as archive:
+                names = archive.namelist()
+                members = [name for name in names if name.startswith("odoo/addons/")]
+                archive.extractall(os.path.join(RUN, "unpacked"), members)
+        unpacked = os.path.join(RUN, "unpacked", "odoo", "addons")
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(unpacked):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+            shutil.move(os.path.join(unpacked, name), os.path.join(folder, name))
+    return folder
+
+
 def write_odoo_conf(python):
-    paths = [addons_dir(), odoo_default_addons_path(python)]
+    paths = [addons_dir(), oca_addons_dir(python), odoo_default_addons_path(python)]
     if os.environ.get("ODOO_ADDONS_PATH"):
         paths.append(os.environ["ODOO_ADDONS_PATH"])
     conf = os.path.join(RUN, "odoo.conf")

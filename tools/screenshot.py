@@ -2,6 +2,7 @@
 """Log in to a running Odoo and save a PNG of a page, as a user would see it.
 
     python3 tools/screenshot.py /odoo/settings#account settings.png [--wait SELECTOR]
+        [--click SELECTOR ...] [--scroll-to SELECTOR]
 
 Drives Debian's headless Chromium through the DevTools protocol (websocket-client,
 which Odoo's own browser tests use). For the demo started by ``make demo``.
@@ -98,6 +99,12 @@ def main():
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--wait", default=".o_action_manager .o_view_controller")
+    parser.add_argument(
+        "--click",
+        action="append",
+        default=[],
+        help="selector to click before the capture (repeatable, in order)",
+    )
     parser.add_argument("--scroll-to", help="selector to scroll into view")
     parser.add_argument("--size", default="1400x1000")
     args = parser.parse_args()
@@ -116,6 +123,11 @@ def main():
         browser.goto(f"{args.base}{args.path}")
         if not browser.wait_for(args.wait):
             raise SystemExit(f"{args.wait} did not appear")
+        for selector in args.click:
+            if not browser.wait_for(selector):
+                raise SystemExit(f"{selector} did not appear")
+            browser.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+            time.sleep(2)
         if args.scroll_to:
             browser.wait_for(args.scroll_to)
             browser.evaluate(
