@@ -8,12 +8,18 @@
     "license": "AGPL-3",
     "author": "l10n_fr_urssaf_avance_immediate contributors",
     "development_status": "Alpha",
-    "depends": ["account", "l10n_fr_account"],
+    "depends": ["account", "l10n_fr_account", "l10n_fr_cog", "mail"],
     "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+        "data/l10n_fr_urssaf_commune_data.xml",
+        "data/mail_data.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
+        "demo/res_partner_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,11 +1,26 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+import os
 import re
+import threading
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import RedirectWarning, ValidationError
+from odoo.tools import config
+
+from ..lib.client import PRODUCTION_URL, SANDBOX_URL, UrssafClient
+from ..lib.simulator import Simulator
+from ..lib.wsgi_adapter import LOCAL_SIMULATION_URL, wsgi_session
 
 # Intervenant identifier sent as complement2: SAP + SIREN (NOVA declaration).
 SAP_NUMBER_RE = re.compile(r"^SAP\d{9}$")
+ENVIRONMENT_URLS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
+SIMULATION_SECRET = "local-simulation"
+
+# One simulator per database file and process: it holds the SQLite connection
+# and the lock that serialises its operations.
+_simulators = {}
+_simulators_lock = threading.Lock()
 
 
 class ResCompany(models.Model):
@@ -41,6 +56,19 @@ class ResCompany(models.Model):
         "SAP followed by the 9 digits of the SIREN, e.g. SAP123456789.",
         copy=False,
     )
+    l10n_fr_urssaf_intervenant = fields.Char(
+        string="Default Intervenant",
+        help="Identifier of who performs the services, sent with each service "
+        "line: SAP followed by the SIREN, or SIR followed by the 14 digits of the "
+        "SIRET of the establishment. Empty: the SAP number.",
+        copy=False,
+    )
+    l10n_fr_urssaf_token = fields.Char(
+        string="Urssaf Access Token", groups="base.group_system", copy=False
+    )
+    l10n_fr_urssaf_token_expiry = fields.Datetime(
+        string="Urssaf Token Expiry", groups="base.group_system", copy=False
+    )
 
     @api.constrains("l10n_fr_urssaf_sap_number")
     def _check_l10n_fr_urssaf_sap_number(self):
@@ -55,4 +83,88 @@ class ResCompany(models.Model):
                         company=company.display_name,
                         number=number,
                     )
+                )
+
+    def write(self, vals):
+        # A token belongs to the credentials and environment that obtained it.
+        keys = {"l10n_fr_urssaf_environment", "l10n_fr_urssaf_client_id"}
+        if keys.intersection(vals) or "l10n_fr_urssaf_client_secret" in vals:
+            vals = dict(vals, l10n_fr_urssaf_token=False)
+            vals["l10n_fr_urssaf_token_expiry"] = False
+        return super().write(vals)
+
+    def _l10n_fr_urssaf_simulator(self):
+        """The local simulator of this database, its state in the filestore."""
+        folder = config.filestore(self.env.cr.dbname)
+        path = os.path.join(folder, "l10n_fr_urssaf_simulator.sqlite3")
+        with _simulators_lock:
+            if path not in _simulators:
+                os.makedirs(folder, exist_ok=True)
+                _simulators[path] = Simulator(db_path=path)
+            return _simulators[path]
+
+    def _l10n_fr_urssaf_environment_label(self):
+        selection = self._fields["l10n_fr_urssaf_environment"]
+        labels = dict(selection._description_selection(self.env))
+        return labels[self.l10n_fr_urssaf_environment]
+
+    def _l10n_fr_urssaf_raise_missing_credentials(self):
+        action = self.env.ref("account.action_account_config")
+        raise RedirectWarning(
+            self.env._(
+                "%(company)s sends to the Urssaf %(environment)s but has no client ID "
+                "or client secret. Enter the credentials Urssaf gave you in the "
+                "settings, or choose Local simulation.",
+                company=self.display_name,
+                environment=self._l10n_fr_urssaf_environment_label(),
+            ),
+            action.id,
+            self.env._("Go to the settings"),
+        )
+
+    @contextlib.contextmanager
+    def _l10n_fr_urssaf_client(self):
+        """The Urssaf client of this company, for the duration of a block.
+
+        The only bridge between the ORM and ``lib``: it reads the settings as
+        superuser, reuses the stored token and stores a renewed one.
+        """
+        self.ensure_one()
+        company = self.sudo()
+        if company.l10n_fr_urssaf_environment == "simulation":
+            simulator = company._l10n_fr_urssaf_simulator()
+            client = UrssafClient(
+                LOCAL_SIMULATION_URL,
+                client_id=f"odoo-company-{company.id}",
+                client_secret=SIMULATION_SECRET,
+                session=wsgi_session(simulator.wsgi_app),
+            )
+        else:
+            credentials = (
+                company.l10n_fr_urssaf_client_id,
+                company.l10n_fr_urssaf_client_secret,
+            )
+            if not all(credentials):
+                company._l10n_fr_urssaf_raise_missing_credentials()
+            client = UrssafClient(
+                ENVIRONMENT_URLS[company.l10n_fr_urssaf_environment],
+                client_id=company.l10n_fr_urssaf_client_id,
+                client_secret=company.l10n_fr_urssaf_client_secret,
+                token=company.l10n_fr_urssaf_token or None,
+                token_expires_at=company.l10n_fr_urssaf_token_expiry or None,
+            )
+        try:
+            yield client
+        finally:
+            client.close()
+            if (
+                company.l10n_fr_urssaf_environment != "simulation"
+                and client.token
+                and client.token != company.l10n_fr_urssaf_token
+            ):
+                company.write(
+                    {
+                        "l10n_fr_urssaf_token": client.token,
+                        "l10n_fr_urssaf_token_expiry": client.token_expires_at,
+                    }
                 )

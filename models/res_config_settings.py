@@ -1,6 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..lib.exceptions import (
+    UrssafAuthError,
+    UrssafError,
+    UrssafOutcomeUnknownError,
+    UrssafTemporaryError,
+)
+
+# A search for an id nobody has: harmless, and proves the API answers.
+PROBE_PAYMENT_REQUEST_ID = "0"
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -21,10 +31,67 @@ class ResConfigSettings(models.TransientModel):
     l10n_fr_urssaf_sap_number = fields.Char(
         related="company_id.l10n_fr_urssaf_sap_number", readonly=False
     )
+    l10n_fr_urssaf_intervenant = fields.Char(
+        related="company_id.l10n_fr_urssaf_intervenant", readonly=False
+    )
 
-    @api.onchange("l10n_fr_urssaf_sap_number")
-    def _onchange_l10n_fr_urssaf_sap_number(self):
+    @api.onchange("l10n_fr_urssaf_sap_number", "l10n_fr_urssaf_intervenant")
+    def _onchange_l10n_fr_urssaf_numbers(self):
         # Users paste "SAP 123 456 789" from their NOVA receipt.
-        number = self.l10n_fr_urssaf_sap_number
-        if number:
-            self.l10n_fr_urssaf_sap_number = "".join(number.split()).upper()
+        for name in ("l10n_fr_urssaf_sap_number", "l10n_fr_urssaf_intervenant"):
+            if self[name]:
+                self[name] = "".join(self[name].split()).upper()
+
+    def action_l10n_fr_urssaf_test_connection(self):
+        """Get a token and run a harmless search; say plainly how it went."""
+        self.ensure_one()
+        company = self.company_id
+        environment = company._l10n_fr_urssaf_environment_label()
+        try:
+            with company._l10n_fr_urssaf_client() as client:
+                client.fetch_token()
+                client.search_by_ids([PROBE_PAYMENT_REQUEST_ID])
+        except UrssafAuthError as exc:
+            message = self.env._(
+                "Urssaf (%(environment)s) refused the credentials (%(detail)s). Check "
+                "the client ID and secret, and that they belong to this environment: "
+                "sandbox credentials do not work in production.",
+                environment=environment,
+                detail=exc.message or exc.code,
+            )
+            return self._l10n_fr_urssaf_notify(message, "danger")
+        except (UrssafTemporaryError, UrssafOutcomeUnknownError) as exc:
+            message = self.env._(
+                "Urssaf (%(environment)s) cannot be reached right now (%(detail)s). "
+                "Check the server's internet access, or try again later: Urssaf "
+                "announces maintenance windows on its API portal.",
+                environment=environment,
+                detail=exc.message or exc.code,
+            )
+            return self._l10n_fr_urssaf_notify(message, "warning")
+        except UrssafError as exc:
+            message = self.env._(
+                "Urssaf (%(environment)s) answered with an error: %(code)s %(detail)s",
+                environment=environment,
+                code=exc.code,
+                detail=exc.message,
+            )
+            return self._l10n_fr_urssaf_notify(message, "danger")
+        message = self.env._(
+            "Connection to Urssaf (%(environment)s) works: a token was obtained and "
+            "a search was answered.",
+            environment=environment,
+        )
+        return self._l10n_fr_urssaf_notify(message, "success")
+
+    def _l10n_fr_urssaf_notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Urssaf connection test"),
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+            },
+        }

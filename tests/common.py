@@ -1,14 +1,49 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+from unittest.mock import patch
+
+from werkzeug.urls import url_parse
+
+from odoo.tests.common import _super_send
+
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..lib.simulator import Simulator
+from ..lib.wsgi_adapter import LOCAL_SIMULATION_URL
+from ..models import res_company
 
-class UrssafCommon(AccountTestInvoicingCommon):
+SIMULATOR_HOST = url_parse(LOCAL_SIMULATION_URL).host
+
+
+class SimulatorMixin:
+    """A fresh in-memory Urssaf simulator for each test, reached in-process."""
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # The in-process simulator is not the internet: let it through.
+        if url_parse(r.url).host == SIMULATOR_HOST:
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    def setUp(self):
+        super().setUp()
+        self.simulator = Simulator()
+        self.addCleanup(self.simulator.close)
+        self.patch(
+            type(self.env["res.company"]),
+            "_l10n_fr_urssaf_simulator",
+            lambda company: self.simulator,
+        )
+
+
+class UrssafCommon(SimulatorMixin, AccountTestInvoicingCommon):
     """A French company with its chart of accounts, as our users have."""
 
     @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
+        cls.company.l10n_fr_urssaf_sap_number = "SAP123456789"
 
     @classmethod
     def setup_independent_company(cls, **kwargs):
@@ -19,3 +54,19 @@ class UrssafCommon(AccountTestInvoicingCommon):
             cls.env.user.company_ids += company
             return company
         return super().setup_independent_company(**kwargs)
+
+    @contextlib.contextmanager
+    def urssaf_over_http(self, company, environment="sandbox"):
+        """Point an environment of ``company`` at the simulator served on
+        127.0.0.1, as the real Urssaf would be reached."""
+        with self.simulator.serve() as base_url:
+            urls = dict(res_company.ENVIRONMENT_URLS, **{environment: base_url})
+            with patch.object(res_company, "ENVIRONMENT_URLS", urls):
+                company.write(
+                    {
+                        "l10n_fr_urssaf_environment": environment,
+                        "l10n_fr_urssaf_client_id": "provider-test",
+                        "l10n_fr_urssaf_client_secret": "secret-test",
+                    }
+                )
+                yield base_url

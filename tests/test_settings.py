@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, ValidationError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, new_test_user, tagged
 
@@ -72,3 +72,46 @@ class TestSettings(UrssafCommon):
         self.company.invalidate_recordset()
         self.assertEqual(self.company.l10n_fr_urssaf_environment, "simulation")
         self.assertFalse(self.company.l10n_fr_urssaf_client_secret)
+
+
+@tagged("post_install", "-at_install")
+class TestConnection(UrssafCommon):
+    def _test_connection(self):
+        settings = self.env["res.config.settings"].create({})
+        return settings.action_l10n_fr_urssaf_test_connection()["params"]
+
+    def test_local_simulation_needs_no_credentials(self):
+        result = self._test_connection()
+        self.assertEqual(result["type"], "success")
+        self.assertIn("Local simulation", result["message"])
+
+    def test_sandbox_over_http_stores_the_token(self):
+        with self.urssaf_over_http(self.company):
+            result = self._test_connection()
+        self.assertEqual(result["type"], "success", result["message"])
+        self.assertTrue(self.company.l10n_fr_urssaf_token)
+        self.assertTrue(self.company.l10n_fr_urssaf_token_expiry)
+        # New credentials invalidate the token of the old ones.
+        self.company.l10n_fr_urssaf_client_secret = "another-secret"
+        self.assertFalse(self.company.l10n_fr_urssaf_token)
+
+    def test_refused_credentials(self):
+        self.simulator.settings.accept_any_client = False
+        self.simulator.configure_provider("provider-test", secret="the-real-one")
+        with self.urssaf_over_http(self.company):
+            result = self._test_connection()
+        self.assertEqual(result["type"], "danger")
+        self.assertIn("refused the credentials", result["message"])
+
+    def test_maintenance(self):
+        self.simulator.inject_fault("*", "maintenance_503", times=None)
+        with self.urssaf_over_http(self.company):
+            result = self._test_connection()
+        self.assertEqual(result["type"], "warning")
+        self.assertIn("cannot be reached right now", result["message"])
+
+    def test_missing_credentials_lead_to_the_settings(self):
+        self.company.l10n_fr_urssaf_environment = "production"
+        with self.assertRaises(RedirectWarning) as caught:
+            self._test_connection()
+        self.assertIn("no client ID or client secret", str(caught.exception))

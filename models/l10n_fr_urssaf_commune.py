@@ -1,0 +1,104 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.osv import expression
+
+from ..lib import insee
+
+BATCH = 5000
+FIELDS = [
+    "code",
+    "kind",
+    "name",
+    "department_code",
+    "zip_codes",
+    "date_start",
+    "date_end",
+]
+
+
+class L10nFrUrssafCommune(models.Model):
+    """French communes with their INSEE codes, past and present, as published
+    by INSEE (through @etalab/decoupage-administratif, see lib/data)."""
+
+    _name = "l10n.fr.urssaf.commune"
+    _description = "INSEE Commune"
+    _order = "name, date_start desc"
+    _rec_names_search = ["name", "code", "zip_codes"]
+
+    name = fields.Char(required=True, index=True)
+    code = fields.Char(string="INSEE Code", required=True, index=True)
+    department_code = fields.Char(string="Department")
+    kind = fields.Selection(
+        selection=[
+            ("current", "Commune"),
+            ("delegated", "Delegated commune"),
+            ("associated", "Associated commune"),
+            ("arrondissement", "Municipal arrondissement"),
+            ("former", "Former commune"),
+        ],
+        required=True,
+    )
+    zip_codes = fields.Char(string="Postal Codes")
+    date_start = fields.Date(string="Valid From")
+    date_end = fields.Date(string="Valid Until")
+
+    @api.depends("name", "code", "department_code", "date_end")
+    def _compute_display_name(self):
+        for commune in self:
+            label = f"{commune.name} ({commune.department_code}) {commune.code}"
+            if commune.date_end:
+                label += self.env._(
+                    " — until %(date)s", date=fields.Date.to_string(commune.date_end)
+                )
+            commune.display_name = label
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        # Rank like a person expects: "Rennes" before "Brennes" and "Varennes".
+        if not name or operator != "ilike":
+            return super().name_search(name, args, operator, limit)
+        ranked = insee.search_communes(name, limit=limit)
+        codes = [commune.code for commune in ranked]
+        domain = expression.AND([args or [], [("code", "in", codes)]])
+        records = {(r.code, r.kind, r.name): r for r in self.search(domain)}
+        found = [records.get((c.code, c.kind, c.name)) for c in ranked]
+        return [(record.id, record.display_name) for record in found if record]
+
+    @api.model
+    def _find_for_address(self, zip_code, city):
+        """The commune of a postal address, or an empty recordset."""
+        commune = insee.find_address_commune(zip_code or "", city or "")
+        if not commune:
+            return self.browse()
+        kinds = ("current", "arrondissement")
+        return self.search(
+            [("code", "=", commune.code), ("kind", "in", kinds)], limit=1
+        )
+
+    @api.model
+    def _load_insee_data(self):
+        """Bring the table in line with the shipped INSEE file, at install and
+        at each update. Rows are matched by code, kind and name and updated in
+        place: partners point at them."""
+        existing = {
+            (row["code"], row["kind"], row["name"]): row
+            for row in self.search_read([], FIELDS)
+        }
+        to_create = []
+        for commune in insee.iter_communes():
+            values = {
+                "name": commune.name,
+                "code": commune.code,
+                "kind": commune.kind,
+                "department_code": commune.department_code,
+                "zip_codes": " ".join(commune.zip_codes),
+                "date_start": commune.date_start or False,
+                "date_end": commune.date_end or False,
+            }
+            row = existing.get((commune.code, commune.kind, commune.name))
+            if row is None:
+                to_create.append(values)
+            elif any(row[key] != value for key, value in values.items()):
+                self.browse(row["id"]).write(values)
+        for start in range(0, len(to_create), BATCH):
+            self.create(to_create[start : start + BATCH])

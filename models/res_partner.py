@@ -1,0 +1,577 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import codes, insee
+from ..lib.error_messages import explain_error
+from ..lib.exceptions import (
+    UrssafAuthError,
+    UrssafBusinessError,
+    UrssafError,
+    UrssafOutcomeUnknownError,
+    UrssafTemporaryError,
+)
+from ..lib.payload import (
+    Address,
+    BankAccount,
+    BirthPlace,
+    Customer,
+    build_customer_payload,
+)
+from ..lib.validators import validate_customer_payload
+
+_logger = logging.getLogger(__name__)
+
+ACCOUNT_STATES = {
+    codes.ACCOUNT_PENDING: "pending",
+    codes.ACCOUNT_ACTIVE: "active",
+    codes.ACCOUNT_NOT_FINALISED: "not_finalised",
+    codes.ACCOUNT_BLOCKED: "blocked",
+    codes.ACCOUNT_MANDATE_EXPIRED: "mandate_expired",
+}
+# States whose account cannot yet receive payment requests and may still change
+# on Urssaf's side: the status cron watches them.
+WATCHED_STATES = ("pending", "not_finalised")
+# Countries of Odoo that INSEE counts as France (99100): metropolitan France and
+# the overseas departments and collectivities whose communes have INSEE codes.
+FRANCE_ISO_CODES = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+REMINDER_DELAY = timedelta(days=7)
+CRON_BATCH_SIZE = 50
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Identity as known to the tax office.
+    l10n_fr_urssaf_civility = fields.Selection(
+        selection=[(codes.CIVILITY_MALE, "Mr."), (codes.CIVILITY_FEMALE, "Mrs.")],
+        string="Civility (Urssaf)",
+    )
+    l10n_fr_urssaf_birth_name = fields.Char(
+        string="Birth Name",
+        help="Family name at birth, spelled as on the customer's tax notice.",
+    )
+    l10n_fr_urssaf_usage_name = fields.Char(
+        string="Usage Name", help="Married or usage name, when it differs."
+    )
+    l10n_fr_urssaf_first_names = fields.Char(
+        string="First Names",
+        help="All first names, in the order of the civil status, separated by "
+        "spaces, as on the tax notice.",
+    )
+    l10n_fr_urssaf_birth_date = fields.Date(string="Birth Date")
+    l10n_fr_urssaf_birth_country_id = fields.Many2one(
+        "res.country",
+        string="Birth Country",
+        default=lambda self: self.env.ref("base.fr", raise_if_not_found=False),
+    )
+    l10n_fr_urssaf_birth_commune_id = fields.Many2one(
+        "l10n.fr.urssaf.commune",
+        string="Birth Commune",
+        help="For a birth in France: the commune as it was at the birth date "
+        "(search by name, postal code or INSEE code).",
+    )
+    l10n_fr_urssaf_born_in_france = fields.Boolean(
+        string="Born in France", compute="_compute_l10n_fr_urssaf_born_in_france"
+    )
+
+    # Postal address split as Urssaf wants it, filled from the Odoo address.
+    l10n_fr_urssaf_street_number = fields.Char(
+        string="Street Number",
+        compute="_compute_l10n_fr_urssaf_address",
+        store=True,
+        readonly=False,
+    )
+    l10n_fr_urssaf_street_letter = fields.Selection(
+        selection=list(codes.STREET_LETTERS.items()),
+        string="Number Suffix",
+        compute="_compute_l10n_fr_urssaf_address",
+        store=True,
+        readonly=False,
+    )
+    l10n_fr_urssaf_road_type = fields.Selection(
+        selection=sorted(codes.ROAD_TYPES.items(), key=lambda item: item[1]),
+        string="Road Type",
+        compute="_compute_l10n_fr_urssaf_address",
+        store=True,
+        readonly=False,
+    )
+    l10n_fr_urssaf_road_name = fields.Char(
+        string="Road Name",
+        compute="_compute_l10n_fr_urssaf_address",
+        store=True,
+        readonly=False,
+    )
+    l10n_fr_urssaf_address_complement = fields.Char(
+        string="Address Complement",
+        compute="_compute_l10n_fr_urssaf_address",
+        store=True,
+        readonly=False,
+    )
+    l10n_fr_urssaf_locality = fields.Char(string="Lieu-dit")
+    l10n_fr_urssaf_commune_id = fields.Many2one(
+        "l10n.fr.urssaf.commune",
+        string="INSEE Commune",
+        compute="_compute_l10n_fr_urssaf_commune",
+        store=True,
+        readonly=False,
+        help="Commune of the address, found from the postal code and the city.",
+    )
+    l10n_fr_urssaf_bank_account_id = fields.Many2one(
+        "res.partner.bank",
+        string="Bank Account (Urssaf)",
+        compute="_compute_l10n_fr_urssaf_bank_account",
+        store=True,
+        readonly=False,
+        domain="[('partner_id', '=', id)]",
+        help="Account Urssaf debits for the customer's share.",
+    )
+
+    # Registration with Urssaf.
+    l10n_fr_urssaf_customer_id = fields.Char(
+        string="Urssaf Customer ID", readonly=True, copy=False, index="btree_not_null"
+    )
+    l10n_fr_urssaf_company_id = fields.Many2one(
+        "res.company",
+        string="Registered By",
+        readonly=True,
+        copy=False,
+        help="Provider company the customer is registered with.",
+    )
+    l10n_fr_urssaf_registration_date = fields.Datetime(
+        string="Urssaf Registration Date", readonly=True, copy=False
+    )
+    l10n_fr_urssaf_state = fields.Selection(
+        selection=[
+            ("not_registered", "Not registered"),
+            ("pending", "Awaiting activation"),
+            ("active", "Active"),
+            ("not_finalised", "Not finalised"),
+            ("blocked", "Blocked"),
+            ("mandate_expired", "Mandate expired"),
+        ],
+        string="Urssaf Status",
+        default="not_registered",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    l10n_fr_urssaf_activation_date = fields.Datetime(
+        string="Account Activated On",
+        readonly=True,
+        copy=False,
+        help="Services performed before this moment cannot be sent to Urssaf.",
+    )
+    l10n_fr_urssaf_status_date = fields.Datetime(
+        string="Status Checked On", readonly=True, copy=False
+    )
+    l10n_fr_urssaf_reminded = fields.Boolean(
+        string="Activation Reminder Scheduled", readonly=True, copy=False
+    )
+    l10n_fr_urssaf_simulation = fields.Boolean(
+        string="Urssaf Local Simulation", compute="_compute_l10n_fr_urssaf_simulation"
+    )
+
+    @api.depends("l10n_fr_urssaf_birth_country_id")
+    def _compute_l10n_fr_urssaf_born_in_france(self):
+        for partner in self:
+            partner.l10n_fr_urssaf_born_in_france = (
+                partner.l10n_fr_urssaf_birth_country_id.code in FRANCE_ISO_CODES
+            )
+
+    @api.model
+    def _l10n_fr_urssaf_country_code(self, country):
+        """INSEE code of a country (``99100`` for France), "" when unknown."""
+        if country.code in FRANCE_ISO_CODES:
+            return codes.FRANCE_COUNTRY_CODE
+        return str(country.fr_cog or "")
+
+    @api.depends("street", "street2", "zip", "city", "country_id")
+    def _compute_l10n_fr_urssaf_address(self):
+        for partner in self:
+            address = Address.from_street(
+                partner.street or "",
+                street2=partner.street2,
+                city=partner.city or "",
+                city_code="",
+                zip_code=partner.zip or "",
+            )
+            partner.l10n_fr_urssaf_street_number = address.street_number
+            partner.l10n_fr_urssaf_street_letter = address.street_letter
+            partner.l10n_fr_urssaf_road_type = address.road_type
+            partner.l10n_fr_urssaf_road_name = address.road_name
+            partner.l10n_fr_urssaf_address_complement = address.complement
+
+    @api.depends("zip", "city")
+    def _compute_l10n_fr_urssaf_commune(self):
+        communes = self.env["l10n.fr.urssaf.commune"]
+        for partner in self:
+            partner.l10n_fr_urssaf_commune_id = communes._find_for_address(
+                partner.zip, partner.city
+            )
+
+    @api.depends("bank_ids")
+    def _compute_l10n_fr_urssaf_bank_account(self):
+        for partner in self:
+            if partner.l10n_fr_urssaf_bank_account_id not in partner.bank_ids:
+                partner.l10n_fr_urssaf_bank_account_id = partner.bank_ids[:1]
+
+    @api.depends_context("company")
+    def _compute_l10n_fr_urssaf_simulation(self):
+        for partner in self:
+            company = partner._l10n_fr_urssaf_provider()
+            partner.l10n_fr_urssaf_simulation = (
+                company.l10n_fr_urssaf_environment == "simulation"
+            )
+
+    @api.onchange("name")
+    def _onchange_l10n_fr_urssaf_name(self):
+        # Start from the contact's name; the user corrects it to the tax spelling.
+        if self.name and not self.is_company and not self.l10n_fr_urssaf_birth_name:
+            words = self.name.split()
+            if len(words) > 1:
+                self.l10n_fr_urssaf_first_names = words[0]
+                self.l10n_fr_urssaf_birth_name = " ".join(words[1:])
+
+    # ------------------------------------------------------------------ payload
+
+    def _l10n_fr_urssaf_provider(self):
+        """The provider company for this customer's Urssaf exchanges."""
+        self.ensure_one()
+        return self.l10n_fr_urssaf_company_id or self.company_id or self.env.company
+
+    def _l10n_fr_urssaf_customer(self):
+        """The customer as ``lib`` expects it, from the Odoo fields."""
+        self.ensure_one()
+        commune = self.l10n_fr_urssaf_birth_commune_id
+        if not self.l10n_fr_urssaf_born_in_france:
+            commune = commune.browse()
+        bank = self.l10n_fr_urssaf_bank_account_id
+        return Customer(
+            civility=self.l10n_fr_urssaf_civility or "",
+            birth_name=self.l10n_fr_urssaf_birth_name or "",
+            usage_name=self.l10n_fr_urssaf_usage_name,
+            first_names=self.l10n_fr_urssaf_first_names or "",
+            birth_date=self.l10n_fr_urssaf_birth_date or None,
+            birth_place=BirthPlace(
+                country_code=self._l10n_fr_urssaf_country_code(
+                    self.l10n_fr_urssaf_birth_country_id
+                ),
+                commune_code=commune.code or None,
+                commune_label=commune.name or None,
+            ),
+            mobile_phone=self.mobile or self.phone or "",
+            email=self.email or "",
+            address=Address(
+                city=self.city or "",
+                city_code=self.l10n_fr_urssaf_commune_id.code or "",
+                zip_code=self.zip or "",
+                country_code=self._l10n_fr_urssaf_country_code(self.country_id),
+                street_number=self.l10n_fr_urssaf_street_number,
+                street_letter=self.l10n_fr_urssaf_street_letter,
+                road_type=self.l10n_fr_urssaf_road_type,
+                road_name=self.l10n_fr_urssaf_road_name,
+                complement=self.l10n_fr_urssaf_address_complement,
+                locality=self.l10n_fr_urssaf_locality,
+            ),
+            bank_account=BankAccount(
+                iban=bank.sanitized_acc_number or "",
+                bic=bank.bank_bic or "",
+                holder=bank.acc_holder_name or self.name or "",
+            ),
+        )
+
+    def _l10n_fr_urssaf_registration_problems(self):
+        """Every reason why Urssaf would refuse this customer, in the user's
+        language, before anything is sent."""
+        self.ensure_one()
+        problems = []
+        if self.is_company:
+            problems.append(
+                self.env._("Only private individuals can use the avance immédiate.")
+            )
+        if (
+            self.l10n_fr_urssaf_born_in_france
+            and not self.l10n_fr_urssaf_birth_commune_id
+        ):
+            problems.append(
+                self.env._(
+                    "Birth commune: required for a customer born in France; choose "
+                    "it by name in the Avance immédiate tab."
+                )
+            )
+        commune = self.l10n_fr_urssaf_birth_commune_id
+        if self.l10n_fr_urssaf_born_in_france and commune:
+            try:
+                insee.check_birth_commune(commune.code, self.l10n_fr_urssaf_birth_date)
+            except insee.CommuneDateError as exc:
+                suggestion = commune.search(
+                    [("code", "=", exc.suggestion.code if exc.suggestion else False)],
+                    limit=1,
+                )
+                problems.append(
+                    self.env._(
+                        "Birth commune: %(commune)s did not exist on %(date)s; choose "
+                        "%(suggestion)s, the commune at that date.",
+                        commune=commune.display_name,
+                        date=self.l10n_fr_urssaf_birth_date,
+                        suggestion=suggestion.display_name
+                        or self.env._("the commune of that time"),
+                    )
+                )
+        if self.l10n_fr_urssaf_bank_account_id and (
+            self.l10n_fr_urssaf_bank_account_id.acc_type != "iban"
+        ):
+            problems.append(
+                self.env._(
+                    "Bank account %(account)s is not an IBAN: Urssaf debits SEPA "
+                    "accounts only.",
+                    account=self.l10n_fr_urssaf_bank_account_id.display_name,
+                )
+            )
+        french = (self.env.lang or "").startswith("fr")
+        for problem in validate_customer_payload(
+            build_customer_payload(self._l10n_fr_urssaf_customer())
+        ):
+            problems.append(problem.message_fr if french else problem.message_en)
+        return problems
+
+    def _l10n_fr_urssaf_explain(self, exc):
+        """One translated sentence for an Urssaf error, with what to do."""
+        french = (self.env.lang or "").startswith("fr")
+        if isinstance(exc, UrssafBusinessError) and exc.errors:
+            texts = []
+            for detail in exc.errors:
+                explanation = explain_error(detail.code)[0 if french else 1]
+                texts.append(f"{detail.code}: {explanation}")
+            return "\n".join(texts)
+        if isinstance(exc, UrssafAuthError):
+            return self.env._(
+                "Urssaf refused the company's credentials (%(code)s): check them with "
+                "Test connection in the settings.",
+                code=exc.code,
+            )
+        if isinstance(exc, UrssafOutcomeUnknownError):
+            return self.env._(
+                "The Urssaf answer was lost: Urssaf may have registered the "
+                "customer. Wait for the customer's activation e-mail, or contact "
+                "Urssaf, before registering again."
+            )
+        if isinstance(exc, UrssafTemporaryError):
+            return self.env._(
+                "Urssaf cannot be reached right now (%(code)s); try again later.",
+                code=exc.code,
+            )
+        return explain_error(exc.code)[0 if french else 1]
+
+    # ------------------------------------------------------------ registration
+
+    def action_l10n_fr_urssaf_register(self):
+        """Register the selected customers with Urssaf.
+
+        One customer: any problem is raised with its fix. Several customers:
+        each is tried, problems go to its chatter and a summary is shown.
+        """
+        single = len(self) == 1
+        done, failed = self.browse(), {}
+        for partner in self:
+            if partner.l10n_fr_urssaf_customer_id:
+                failed[partner] = self.env._("already registered with Urssaf")
+                continue
+            problems = partner._l10n_fr_urssaf_registration_problems()
+            if problems:
+                failed[partner] = "\n".join(problems)
+                continue
+            error = partner._l10n_fr_urssaf_send_registration()
+            if error:
+                failed[partner] = error
+            else:
+                done |= partner
+        if single and failed:
+            ((partner, message),) = failed.items()
+            raise UserError(
+                self.env._(
+                    "%(customer)s cannot be registered with Urssaf:\n%(problems)s",
+                    customer=partner.display_name,
+                    problems=message,
+                )
+            )
+        for partner, message in failed.items():
+            partner._message_log(
+                body=Markup("%s<br/>%s")
+                % (self.env._("Urssaf registration not done:"), message)
+            )
+        return self._l10n_fr_urssaf_summary(done, failed)
+
+    def _l10n_fr_urssaf_send_registration(self):
+        """Call Urssaf for one customer; return an error text or None."""
+        company = self._l10n_fr_urssaf_provider()
+        payload = build_customer_payload(self._l10n_fr_urssaf_customer())
+        try:
+            with company._l10n_fr_urssaf_client() as client:
+                customer_id = client.register_customer(payload)
+        except UrssafError as exc:
+            _logger.info("Urssaf registration of partner %s: %s", self.id, exc.code)
+            return self._l10n_fr_urssaf_explain(exc)
+        self.write(
+            {
+                "l10n_fr_urssaf_customer_id": customer_id,
+                "l10n_fr_urssaf_company_id": company.id,
+                "l10n_fr_urssaf_registration_date": fields.Datetime.now(),
+                "l10n_fr_urssaf_state": "pending",
+                "l10n_fr_urssaf_status_date": fields.Datetime.now(),
+            }
+        )
+        self._message_log(
+            body=self.env._(
+                "Registered with Urssaf (customer ID %(customer_id)s). Urssaf e-mails "
+                "the customer a link to activate the online account; payment requests "
+                "can be sent once it is active.",
+                customer_id=customer_id,
+            )
+        )
+        return None
+
+    def _l10n_fr_urssaf_summary(self, done, failed):
+        lines = [
+            self.env._("%(count)s customer(s) registered.", count=len(done)),
+        ]
+        lines += [
+            f"{partner.display_name}: {message.splitlines()[0]}"
+            for partner, message in failed.items()
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Urssaf registration"),
+                "message": "\n".join(lines),
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # ------------------------------------------------------------------ status
+
+    def action_l10n_fr_urssaf_refresh_status(self):
+        for partner in self.filtered("l10n_fr_urssaf_customer_id"):
+            error = partner._l10n_fr_urssaf_refresh_status()
+            if error and len(self) == 1:
+                raise UserError(error)
+        return True
+
+    def _l10n_fr_urssaf_refresh_status(self):
+        """Ask Urssaf for the account status; return an error text or None."""
+        self.ensure_one()
+        company = self.l10n_fr_urssaf_company_id or self._l10n_fr_urssaf_provider()
+        try:
+            with company._l10n_fr_urssaf_client() as client:
+                status = client.get_customer_status(self.l10n_fr_urssaf_customer_id)
+        except UrssafError as exc:
+            return self._l10n_fr_urssaf_explain(exc)
+        state = ACCOUNT_STATES.get(status.status)
+        values = {"l10n_fr_urssaf_status_date": fields.Datetime.now()}
+        if state and state != self.l10n_fr_urssaf_state:
+            values["l10n_fr_urssaf_state"] = state
+            self._message_log(
+                body=self.env._(
+                    "Urssaf account status: %(status)s.", status=status.label
+                )
+            )
+        if status.activated_at:
+            values["l10n_fr_urssaf_activation_date"] = status.activated_at
+        if not state:
+            _logger.warning(
+                "Unknown Urssaf account status %r, partner %s", status.status, self.id
+            )
+        self.write(values)
+        return None
+
+    @api.model
+    def _cron_l10n_fr_urssaf_refresh_status(self):
+        """Poll the customers whose account is not usable yet, in batches, each
+        committed on its own, and remind salespeople of stalled activations."""
+        domain = [
+            ("l10n_fr_urssaf_customer_id", "!=", False),
+            ("l10n_fr_urssaf_state", "in", WATCHED_STATES),
+        ]
+        partners = self.search(domain, order="l10n_fr_urssaf_status_date asc, id")
+        cron = self.env["ir.cron"]
+        for start in range(0, len(partners), CRON_BATCH_SIZE):
+            batch = partners[start : start + CRON_BATCH_SIZE]
+            for partner in batch:
+                with self.env.cr.savepoint():
+                    error = partner._l10n_fr_urssaf_refresh_status()
+                if error:
+                    _logger.warning("Urssaf status not updated: %s", partner.id)
+            # After 7 days Urssaf marks the link expired (not finalised): both
+            # states mean the customer still has to act.
+            batch.filtered(
+                lambda p: p.l10n_fr_urssaf_state in WATCHED_STATES
+            )._l10n_fr_urssaf_remind_stalled_activation()
+            remaining = len(partners) - start - len(batch)
+            cron._notify_progress(done=len(batch), remaining=remaining)
+            # Each batch stands on its own: a later failure must not undo it.
+            if self.env["account.move"]._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _l10n_fr_urssaf_remind_stalled_activation(self):
+        """After a week without activation, ask the salesperson to follow up."""
+        limit = fields.Datetime.now() - REMINDER_DELAY
+        for partner in self:
+            if partner.l10n_fr_urssaf_reminded or (
+                partner.l10n_fr_urssaf_registration_date > limit
+            ):
+                continue
+            user = partner.user_id or self.env.ref("base.user_admin")
+            partner.activity_schedule(
+                "l10n_fr_urssaf_avance_immediate.mail_activity_type_activation",
+                user_id=user.id,
+                note=self.env["ir.qweb"]._render(
+                    "l10n_fr_urssaf_avance_immediate.activation_reminder_note",
+                    {"partner": partner},
+                ),
+            )
+            partner.l10n_fr_urssaf_reminded = True
+
+    def action_l10n_fr_urssaf_send_activation_reminder(self):
+        """Open the mail composer with the ready-made reminder for the customer."""
+        self.ensure_one()
+        template = self.env.ref(
+            "l10n_fr_urssaf_avance_immediate.mail_template_activation_reminder"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+            },
+        }
+
+    # --------------------------------------------------------------- simulator
+
+    def action_l10n_fr_urssaf_simulate_activation(self):
+        """Local simulation only: play the customer who activates the account."""
+        for partner in self.filtered("l10n_fr_urssaf_customer_id"):
+            company = partner.l10n_fr_urssaf_company_id
+            if company.l10n_fr_urssaf_environment != "simulation":
+                raise UserError(
+                    self.env._("Only a company in Local simulation can do this.")
+                )
+            company._l10n_fr_urssaf_simulator().activate(
+                partner.l10n_fr_urssaf_customer_id
+            )
+            partner._l10n_fr_urssaf_refresh_status()
+        return True

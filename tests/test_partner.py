@@ -1,0 +1,203 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import UrssafCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerRegistration(UrssafCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rennes = cls.env["l10n.fr.urssaf.commune"].search(
+            [("code", "=", "35238"), ("kind", "=", "current")], limit=1
+        )
+
+    def _customer(self, **values):
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Jeanne Martin",
+                "l10n_fr_urssaf_civility": "2",
+                "l10n_fr_urssaf_birth_name": "Durand",
+                "l10n_fr_urssaf_usage_name": "Martin",
+                "l10n_fr_urssaf_first_names": "Jeanne Marie",
+                "l10n_fr_urssaf_birth_date": date(1980, 3, 29),
+                "l10n_fr_urssaf_birth_commune_id": self.rennes.id,
+                "mobile": "06 12 34 56 78",
+                "email": "jeanne.martin@example.com",
+                "street": "8 rue du Soleil",
+                "zip": "35000",
+                "city": "Rennes",
+                "country_id": self.env.ref("base.fr").id,
+                **values,
+            }
+        )
+        bank = self.env["res.bank"].create({"name": "BNP", "bic": "BNPAFRPP"})
+        self.env["res.partner.bank"].create(
+            {
+                "partner_id": partner.id,
+                "acc_number": "FR76 3000 4000 0312 3456 7890 143",
+                "bank_id": bank.id,
+            }
+        )
+        return partner
+
+    def _paul(self):
+        return self._customer(
+            name="Paul Petit",
+            l10n_fr_urssaf_civility="1",
+            l10n_fr_urssaf_birth_name="Petit",
+            l10n_fr_urssaf_usage_name=False,
+            l10n_fr_urssaf_first_names="Paul",
+            email="paul@example.com",
+            mobile="0698765432",
+        )
+
+    def test_address_is_split_as_urssaf_wants(self):
+        partner = self._customer(street="12 bis avenue Jean Jaurès", zip="35000")
+        self.assertRecordValues(
+            partner,
+            [
+                {
+                    "l10n_fr_urssaf_street_number": "12",
+                    "l10n_fr_urssaf_street_letter": "B",
+                    "l10n_fr_urssaf_road_type": "AV",
+                    "l10n_fr_urssaf_road_name": "Jean Jaurès",
+                    "l10n_fr_urssaf_commune_id": self.rennes.id,
+                    "l10n_fr_urssaf_bank_account_id": partner.bank_ids.id,
+                }
+            ],
+        )
+
+    def test_register(self):
+        partner = self._customer()
+        partner.action_l10n_fr_urssaf_register()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
+        self.assertEqual(partner.l10n_fr_urssaf_company_id, self.company)
+        stored = self.simulator.customer(partner.l10n_fr_urssaf_customer_id)
+        self.assertTrue(stored)
+        self.assertIn("Registered with Urssaf", partner.message_ids[0].body)
+
+    def test_every_problem_at_once_before_sending(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Incomplete", "l10n_fr_urssaf_birth_name": "D1rand"}
+        )
+        with self.assertRaises(UserError) as caught:
+            partner.action_l10n_fr_urssaf_register()
+        message = str(caught.exception)
+        for expected in ("Birth commune", "birth name", "first names", "mobile"):
+            self.assertIn(expected.lower(), message.lower())
+        self.assertFalse(self.simulator.customers())
+
+    def test_birth_commune_as_it_was_at_the_birth_date(self):
+        ajaccio = self.env["l10n.fr.urssaf.commune"].search(
+            [("code", "=", "2A004"), ("kind", "=", "current")]
+        )
+        partner = self._customer(
+            l10n_fr_urssaf_birth_commune_id=ajaccio.id,
+            l10n_fr_urssaf_birth_date=date(1970, 1, 1),
+        )
+        problems = partner._l10n_fr_urssaf_registration_problems()
+        self.assertTrue(any("20004" in problem for problem in problems), problems)
+
+    def test_born_abroad_needs_no_commune(self):
+        partner = self._customer(
+            l10n_fr_urssaf_birth_country_id=self.env.ref("base.be").id,
+            l10n_fr_urssaf_birth_commune_id=False,
+        )
+        self.assertFalse(partner._l10n_fr_urssaf_registration_problems())
+        partner.action_l10n_fr_urssaf_register()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
+
+    def test_tax_office_errors_are_explained(self):
+        for name, code in (
+            ("Inconnu", "ERR_DGFIP_R2P_INCONNU"),
+            ("Sansimpot", "ERR_DGFIP_IMPOTPART_INCONNU"),
+            ("Homonyme", "ERR_ECV_PARTICULIERS_EXISTENT"),
+        ):
+            with self.subTest(code=code):
+                partner = self._customer(l10n_fr_urssaf_birth_name=name)
+                with self.assertRaises(UserError) as caught:
+                    partner.action_l10n_fr_urssaf_register()
+                self.assertIn(code, str(caught.exception))
+                self.assertEqual(partner.l10n_fr_urssaf_state, "not_registered")
+
+    def test_explanations_in_french(self):
+        partner = self._customer(l10n_fr_urssaf_birth_name="Inconnu")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        with self.assertRaises(UserError) as caught:
+            partner.with_context(lang="fr_FR").action_l10n_fr_urssaf_register()
+        self.assertIn("impôts", str(caught.exception))
+
+    def test_register_several_customers(self):
+        good = self._customer()
+        bad = self._paul()
+        bad.l10n_fr_urssaf_birth_date = False
+        action = (good | bad).action_l10n_fr_urssaf_register()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(good.l10n_fr_urssaf_state, "pending")
+        self.assertEqual(bad.l10n_fr_urssaf_state, "not_registered")
+        self.assertIn("registration not done", bad.message_ids[0].body)
+
+    def test_status_follows_the_customer_activation(self):
+        partner = self._customer()
+        partner.action_l10n_fr_urssaf_register()
+        self.simulator.activate(partner.l10n_fr_urssaf_customer_id)
+        self.env["res.partner"]._cron_l10n_fr_urssaf_refresh_status()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "active")
+        self.assertTrue(partner.l10n_fr_urssaf_activation_date)
+        self.simulator.block_customer(partner.l10n_fr_urssaf_customer_id)
+        partner.action_l10n_fr_urssaf_refresh_status()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "blocked")
+
+    def test_simulated_activation_button(self):
+        partner = self._customer()
+        partner.action_l10n_fr_urssaf_register()
+        self.assertTrue(partner.l10n_fr_urssaf_simulation)
+        partner.action_l10n_fr_urssaf_simulate_activation()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "active")
+
+    def test_stalled_activation_reminds_the_salesperson_once(self):
+        partner = self._customer(user_id=self.env.user.id)
+        partner.action_l10n_fr_urssaf_register()
+        activity_type = self.env.ref(
+            "l10n_fr_urssaf_avance_immediate.mail_activity_type_activation"
+        )
+        cron = self.env["res.partner"]._cron_l10n_fr_urssaf_refresh_status
+        cron()
+        self.assertFalse(partner.activity_ids)
+        later = fields.Datetime.now() + timedelta(days=8)
+        with freeze_time(later):
+            cron()
+            cron()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "not_finalised")
+        self.assertEqual(partner.activity_ids.activity_type_id, activity_type)
+        self.assertEqual(partner.activity_ids.user_id, self.env.user)
+        self.assertIn("spam", partner.activity_ids.note)
+
+    def test_cron_survives_a_failing_customer(self):
+        first, second = (
+            self._customer(),
+            self._paul(),
+        )
+        (first | second).action_l10n_fr_urssaf_register()
+        first.l10n_fr_urssaf_customer_id = "unknown-to-urssaf"
+        self.simulator.activate(second.l10n_fr_urssaf_customer_id)
+        self.env["res.partner"]._cron_l10n_fr_urssaf_refresh_status()
+        self.assertEqual(first.l10n_fr_urssaf_state, "pending")
+        self.assertEqual(second.l10n_fr_urssaf_state, "active")
+
+    def test_reminder_message_for_the_customer(self):
+        partner = self._customer()
+        partner.action_l10n_fr_urssaf_register()
+        action = partner.action_l10n_fr_urssaf_send_activation_reminder()
+        composer = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        ).save()
+        self.assertIn("activation link", composer.body)
