@@ -5,7 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..lib import codes, insee
 from ..lib.error_messages import explain_error
@@ -378,6 +378,7 @@ class ResPartner(models.Model):
         One customer: any problem is raised with its fix. Several customers:
         each is tried, problems go to its chatter and a summary is shown.
         """
+        self._l10n_fr_urssaf_check_invoicing_user()
         single = len(self) == 1
         done, failed = self.browse(), {}
         for partner in self:
@@ -419,7 +420,8 @@ class ResPartner(models.Model):
         except UrssafError as exc:
             _logger.info("Urssaf registration of partner %s: %s", self.id, exc.code)
             return self._l10n_fr_urssaf_explain(exc)
-        self.write(
+        # Urssaf's answer, recorded whoever may edit contacts.
+        self.sudo().write(
             {
                 "l10n_fr_urssaf_customer_id": customer_id,
                 "l10n_fr_urssaf_company_id": company.id,
@@ -460,7 +462,14 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ status
 
+    def _l10n_fr_urssaf_check_invoicing_user(self):
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(
+                self.env._("Only invoicing users can exchange with Urssaf.")
+            )
+
     def action_l10n_fr_urssaf_refresh_status(self):
+        self._l10n_fr_urssaf_check_invoicing_user()
         for partner in self.filtered("l10n_fr_urssaf_customer_id"):
             error = partner._l10n_fr_urssaf_refresh_status()
             if error and len(self) == 1:
@@ -491,7 +500,7 @@ class ResPartner(models.Model):
             _logger.warning(
                 "Unknown Urssaf account status %r, partner %s", status.status, self.id
             )
-        self.write(values)
+        self.sudo().write(values)
         return None
 
     @api.model
@@ -564,6 +573,7 @@ class ResPartner(models.Model):
 
     def action_l10n_fr_urssaf_simulate_activation(self):
         """Local simulation only: play the customer who activates the account."""
+        self._l10n_fr_urssaf_check_invoicing_user()
         for partner in self.filtered("l10n_fr_urssaf_customer_id"):
             company = partner.l10n_fr_urssaf_company_id
             if company.l10n_fr_urssaf_environment != "simulation":

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import UrssafCommon
 
@@ -127,6 +127,45 @@ class TestCustomerRegistration(UrssafCommon):
                     partner.action_l10n_fr_urssaf_register()
                 self.assertIn(code, str(caught.exception))
                 self.assertEqual(partner.l10n_fr_urssaf_state, "not_registered")
+
+    def test_customer_already_linked_to_the_provider(self):
+        self._customer().action_l10n_fr_urssaf_register()
+        twin = self._customer(email="jeanne.other@example.com", mobile="0611111111")
+        with self.assertRaises(UserError) as caught:
+            twin.action_l10n_fr_urssaf_register()
+        code = "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE"
+        self.assertIn(code, str(caught.exception))
+
+    def test_urssaf_unreachable(self):
+        self.simulator.inject_fault("inscription", "maintenance_503")
+        partner = self._customer()
+        with self.assertRaises(UserError) as caught:
+            partner.action_l10n_fr_urssaf_register()
+        self.assertIn("cannot be reached right now", str(caught.exception))
+        self.assertEqual(partner.l10n_fr_urssaf_state, "not_registered")
+
+    def test_lost_answer_is_not_a_failure_to_retry_blindly(self):
+        self.simulator.inject_fault("inscription", "drop")
+        partner = self._customer()
+        with self.assertRaises(UserError) as caught:
+            partner.action_l10n_fr_urssaf_register()
+        self.assertIn("answer was lost", str(caught.exception))
+
+    def test_invoicing_user_registers_a_customer(self):
+        user = new_test_user(
+            self.env,
+            login="urssaf_invoicing",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        partner = self._customer().with_user(user)
+        partner.action_l10n_fr_urssaf_register()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
+        employee = new_test_user(
+            self.env, login="urssaf_employee", groups="base.group_user"
+        )
+        with self.assertRaises(AccessError):
+            self._paul().with_user(employee).action_l10n_fr_urssaf_register()
 
     def test_explanations_in_french(self):
         partner = self._customer(l10n_fr_urssaf_birth_name="Inconnu")

@@ -59,6 +59,18 @@ class TestSettings(UrssafCommon):
         with self.assertRaises(AccessError):
             company.read(["l10n_fr_urssaf_client_id"])
 
+    def test_other_companies_settings_are_invisible(self):
+        other = self.env["res.company"].create({"name": "Other SAP provider"})
+        user = new_test_user(
+            self.env,
+            login="urssaf_other_company",
+            groups="account.group_account_manager",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        with self.assertRaises(AccessError):
+            self.company.with_user(user).read(["l10n_fr_urssaf_environment"])
+
     def test_neutralized_database_leaves_urssaf(self):
         self.company.write(
             {
@@ -66,12 +78,14 @@ class TestSettings(UrssafCommon):
                 "l10n_fr_urssaf_client_secret": "client-secret",
             }
         )
+        self.company.l10n_fr_urssaf_token = "token"
         self.env.flush_all()
         for query in get_neutralization_queries(["l10n_fr_urssaf_avance_immediate"]):
             self.env.cr.execute(query)
         self.company.invalidate_recordset()
         self.assertEqual(self.company.l10n_fr_urssaf_environment, "simulation")
         self.assertFalse(self.company.l10n_fr_urssaf_client_secret)
+        self.assertFalse(self.company.l10n_fr_urssaf_token)
 
 
 @tagged("post_install", "-at_install")
