@@ -59,7 +59,7 @@ _COMBINING_RE = re.compile("[\u0300-\u036f]+")
 _ABBREVIATIONS = {"ST": "SAINT", "STE": "SAINTE", "STS": "SAINTS", "STES": "SAINTES"}
 _LIGATURES = str.maketrans({"Œ": "OE", "œ": "OE", "Æ": "AE", "æ": "AE", "ß": "SS"})
 _FUZZY_CUTOFF = 0.8
-_COLUMNS = (
+COLUMNS = (
     "code",
     "name",
     "department_code",
@@ -217,7 +217,7 @@ class CommuneIndex:
             source = first.split(":", 1)[-1].strip()
         reader = csv.reader(io.StringIO(text))
         header = next(reader)
-        if tuple(header) != _COLUMNS:
+        if tuple(header) != COLUMNS:
             raise ValueError(f"{path}: unexpected columns {header}")
         communes = [
             Commune(

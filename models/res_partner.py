@@ -470,21 +470,39 @@ class ResPartner(models.Model):
 
     def action_l10n_fr_urssaf_refresh_status(self):
         self._l10n_fr_urssaf_check_invoicing_user()
-        for partner in self.filtered("l10n_fr_urssaf_customer_id"):
-            error = partner._l10n_fr_urssaf_refresh_status()
-            if error and len(self) == 1:
-                raise UserError(error)
+        errors = self.filtered("l10n_fr_urssaf_customer_id")._l10n_fr_urssaf_refresh()
+        if errors and len(self) == 1:
+            raise UserError(next(iter(errors.values())))
         return True
 
-    def _l10n_fr_urssaf_refresh_status(self):
-        """Ask Urssaf for the account status; return an error text or None."""
+    def _l10n_fr_urssaf_refresh(self):
+        """Ask Urssaf for the account status of these customers, one client per
+        provider company and a savepoint per customer: one failure stays one.
+
+        :return: ``{partner: error text}`` for those not refreshed
+        """
+        errors = {}
+        for company, partners in self.grouped("l10n_fr_urssaf_company_id").items():
+            try:
+                with company._l10n_fr_urssaf_client() as client:
+                    for partner in partners:
+                        try:
+                            with self.env.cr.savepoint():
+                                partner._l10n_fr_urssaf_apply_status(
+                                    client.get_customer_status(
+                                        partner.l10n_fr_urssaf_customer_id
+                                    )
+                                )
+                        except UrssafError as exc:
+                            errors[partner] = partner._l10n_fr_urssaf_explain(exc)
+            except UrssafError as exc:  # token refused or Urssaf down
+                message = self._l10n_fr_urssaf_explain(exc)
+                errors.update(dict.fromkeys(partners, message))
+        return errors
+
+    def _l10n_fr_urssaf_apply_status(self, status):
+        """Record an account status (:class:`lib.client.CustomerStatus`)."""
         self.ensure_one()
-        company = self.l10n_fr_urssaf_company_id or self._l10n_fr_urssaf_provider()
-        try:
-            with company._l10n_fr_urssaf_client() as client:
-                status = client.get_customer_status(self.l10n_fr_urssaf_customer_id)
-        except UrssafError as exc:
-            return self._l10n_fr_urssaf_explain(exc)
         state = ACCOUNT_STATES.get(status.status)
         values = {"l10n_fr_urssaf_status_date": fields.Datetime.now()}
         if state and state != self.l10n_fr_urssaf_state:
@@ -501,7 +519,6 @@ class ResPartner(models.Model):
                 "Unknown Urssaf account status %r, partner %s", status.status, self.id
             )
         self.sudo().write(values)
-        return None
 
     @api.model
     def _cron_l10n_fr_urssaf_refresh_status(self):
@@ -515,11 +532,8 @@ class ResPartner(models.Model):
         cron = self.env["ir.cron"]
         for start in range(0, len(partners), CRON_BATCH_SIZE):
             batch = partners[start : start + CRON_BATCH_SIZE]
-            for partner in batch:
-                with self.env.cr.savepoint():
-                    error = partner._l10n_fr_urssaf_refresh_status()
-                if error:
-                    _logger.warning("Urssaf status not updated: %s", partner.id)
+            for partner in batch._l10n_fr_urssaf_refresh():
+                _logger.warning("Urssaf status not updated: %s", partner.id)
             # After 7 days Urssaf marks the link expired (not finalised): both
             # states mean the customer still has to act.
             batch.filtered(
@@ -583,5 +597,5 @@ class ResPartner(models.Model):
             company._l10n_fr_urssaf_simulator().activate(
                 partner.l10n_fr_urssaf_customer_id
             )
-            partner._l10n_fr_urssaf_refresh_status()
+            partner._l10n_fr_urssaf_refresh()
         return True

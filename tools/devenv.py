@@ -617,11 +617,15 @@ def cmd_pot(_args):
 def cmd_lint(_args):
     python = os.environ.get("ODOO_PYTHON") or "python3"
     ensure_python_requirements(python, "requirements-lint.txt")
+    # The addon package, plus the script folders pylint does not enter alone.
+    scripts = glob.glob(os.path.join(ROOT, "tools", "*.py"))
+    scripts += glob.glob(os.path.join(ROOT, "lib", "tests", "*.py"))
+    pylint_targets = ["--score=n", ".", *sorted(scripts)]
     steps = [
         [python, "-m", "ruff", "check", "--no-fix", "."],
         [python, "-m", "ruff", "format", "--check", "."],
-        [python, "-m", "pylint", "--rcfile=.pylintrc-mandatory", "--score=n", "."],
-        [python, "-m", "pylint", "--rcfile=.pylintrc", "--score=n", "."],
+        [python, "-m", "pylint", "--rcfile=.pylintrc-mandatory", *pylint_targets],
+        [python, "-m", "pylint", "--rcfile=.pylintrc", *pylint_targets],
         [python, "tools/gen_readme.py", "--check"],
         [python, "tools/check_i18n.py"],
     ]

@@ -38,20 +38,13 @@ import tarfile
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # lib/ is pure Python: no Odoo needed here
+
+from lib.insee import COLUMNS  # noqa: E402  (the reader defines the format)
+
 PACKAGE = "@etalab/decoupage-administratif"
 VERSION = "6.0.0"
 DEFAULT_OUTPUT = os.path.join(ROOT, "lib", "data", "insee_communes.csv.gz")
-COLUMNS = (
-    "code",
-    "name",
-    "department_code",
-    "kind",
-    "parent_code",
-    "zip_codes",
-    "date_start",
-    "date_end",
-    "population",
-)
 KINDS = {
     "commune-actuelle": "current",
     "arrondissement-municipal": "arrondissement",

@@ -10,6 +10,7 @@ which Odoo's own browser tests use). For the demo started by ``make demo``.
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -48,13 +49,12 @@ class Browser:
     def _page_ws(self):
         url = f"http://127.0.0.1:{self.port}/json"
         for _attempt in range(100):
-            try:
+            # Chromium refuses connections until its DevTools server is up.
+            with contextlib.suppress(OSError):
                 with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
                     pages = [p for p in json.load(response) if p["type"] == "page"]
                 if pages:
                     return pages[0]["webSocketDebuggerUrl"]
-            except OSError:
-                pass
             time.sleep(0.1)
         raise RuntimeError("Chromium did not start")
 

@@ -43,10 +43,10 @@ ROOT = {
 DOC = {"$ref": "#/definitions/Doc"}
 
 
-def errors(instance, schema=DOC, **options):
+def errors(instance, schema=None, **options):
     return [
         (e.dotted_path, e.keyword)
-        for e in Validator(ROOT, **options).errors(instance, schema)
+        for e in Validator(ROOT, **options).errors(instance, schema or DOC)
     ]
 
 
