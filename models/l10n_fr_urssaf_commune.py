@@ -65,15 +65,21 @@ class L10nFrUrssafCommune(models.Model):
         return [(record.id, record.display_name) for record in found if record]
 
     @api.model
-    def _find_for_address(self, zip_code, city):
-        """The commune of a postal address, or an empty recordset."""
-        commune = insee.find_address_commune(zip_code or "", city or "")
-        if not commune:
-            return self.browse()
-        kinds = ("current", "arrondissement")
-        return self.search(
-            [("code", "=", commune.code), ("kind", "in", kinds)], limit=1
-        )
+    def _find_for_addresses(self, addresses):
+        """``{(zip, city): commune}`` for postal addresses, in one query (an
+        empty recordset where none is found)."""
+        codes = {}
+        for zip_code, city in addresses:
+            commune = insee.find_address_commune(zip_code or "", city or "")
+            if commune:
+                codes[zip_code, city] = commune.code
+        domain = [
+            ("code", "in", list(set(codes.values()))),
+            ("kind", "in", ("current", "arrondissement")),
+        ]
+        by_code = {record.code: record for record in self.search(domain)}
+        empty = self.browse()
+        return {place: by_code.get(codes.get(place), empty) for place in addresses}
 
     @api.model
     def _load_insee_data(self):

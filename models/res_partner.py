@@ -210,11 +210,11 @@ class ResPartner(models.Model):
 
     @api.depends("zip", "city")
     def _compute_l10n_fr_urssaf_commune(self):
-        communes = self.env["l10n.fr.urssaf.commune"]
+        found = self.env["l10n.fr.urssaf.commune"]._find_for_addresses(
+            {(partner.zip, partner.city) for partner in self}
+        )
         for partner in self:
-            partner.l10n_fr_urssaf_commune_id = communes._find_for_address(
-                partner.zip, partner.city
-            )
+            partner.l10n_fr_urssaf_commune_id = found[(partner.zip, partner.city)]
 
     @api.depends("bank_ids")
     def _compute_l10n_fr_urssaf_bank_account(self):
