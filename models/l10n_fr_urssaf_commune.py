@@ -58,6 +58,8 @@ class L10nFrUrssafCommune(models.Model):
         if not name or operator != "ilike":
             return super().name_search(name, args, operator, limit)
         ranked = insee.search_communes(name, limit=limit)
+        if not ranked:  # e.g. a postal code
+            return super().name_search(name, args, operator, limit)
         codes = [commune.code for commune in ranked]
         domain = expression.AND([args or [], [("code", "in", codes)]])
         records = {(r.code, r.kind, r.name): r for r in self.search(domain)}

@@ -9,6 +9,7 @@ from odoo.exceptions import RedirectWarning, ValidationError
 from odoo.tools import config
 
 from ..lib.client import PRODUCTION_URL, SANDBOX_URL, UrssafClient
+from ..lib.formats import INTERVENANT_RE
 from ..lib.simulator import Simulator
 from ..lib.wsgi_adapter import LOCAL_SIMULATION_URL, wsgi_session
 
@@ -70,6 +71,21 @@ class ResCompany(models.Model):
         string="Urssaf Token Expiry", groups="base.group_system", copy=False
     )
 
+    @api.constrains("l10n_fr_urssaf_intervenant")
+    def _check_l10n_fr_urssaf_intervenant(self):
+        for company in self:
+            number = company.l10n_fr_urssaf_intervenant
+            if number and not INTERVENANT_RE.fullmatch(number):
+                raise ValidationError(
+                    self.env._(
+                        "The default intervenant of %(company)s must be SAP followed "
+                        "by the 9 digits of the SIREN, or SIR followed by the 14 "
+                        "digits of the SIRET, without spaces; got %(number)s.",
+                        company=company.display_name,
+                        number=number,
+                    )
+                )
+
     @api.constrains("l10n_fr_urssaf_sap_number")
     def _check_l10n_fr_urssaf_sap_number(self):
         for company in self:
@@ -108,13 +124,21 @@ class ResCompany(models.Model):
         labels = dict(selection._description_selection(self.env))
         return labels[self.l10n_fr_urssaf_environment]
 
-    def _l10n_fr_urssaf_raise_missing_credentials(self):
+    def _l10n_fr_urssaf_check_credentials(self):
+        """Raise, with the way to the settings, when Urssaf cannot be reached
+        for lack of credentials."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.l10n_fr_urssaf_environment == "simulation" or (
+            company.l10n_fr_urssaf_client_id and company.l10n_fr_urssaf_client_secret
+        ):
+            return
         action = self.env.ref("account.action_account_config")
         raise RedirectWarning(
             self.env._(
                 "%(company)s sends to the Urssaf %(environment)s but has no client ID "
                 "or client secret. Enter the credentials Urssaf gave you in the "
-                "settings, or choose Local simulation.",
+                "settings (or ask your administrator to), or choose Local simulation.",
                 company=self.display_name,
                 environment=self._l10n_fr_urssaf_environment_label(),
             ),
@@ -140,12 +164,7 @@ class ResCompany(models.Model):
                 session=wsgi_session(simulator.wsgi_app),
             )
         else:
-            credentials = (
-                company.l10n_fr_urssaf_client_id,
-                company.l10n_fr_urssaf_client_secret,
-            )
-            if not all(credentials):
-                company._l10n_fr_urssaf_raise_missing_credentials()
+            company._l10n_fr_urssaf_check_credentials()
             client = UrssafClient(
                 ENVIRONMENT_URLS[company.l10n_fr_urssaf_environment],
                 client_id=company.l10n_fr_urssaf_client_id,

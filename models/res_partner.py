@@ -2,10 +2,9 @@
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.tools import format_date
 
 from ..lib import codes, insee
 from ..lib.error_messages import explain_error
@@ -41,6 +40,8 @@ WATCHED_STATES = ("pending", "not_finalised")
 # the overseas departments and collectivities whose communes have INSEE codes.
 FRANCE_ISO_CODES = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
 REMINDER_DELAY = timedelta(days=7)
+# Tax identity of private persons: for those who invoice them, not every employee.
+IDENTITY_GROUP = "account.group_account_invoice"
 CRON_BATCH_SIZE = 50
 
 
@@ -49,29 +50,36 @@ class ResPartner(models.Model):
 
     # Identity as known to the tax office.
     l10n_fr_urssaf_civility = fields.Selection(
+        groups=IDENTITY_GROUP,
         selection=[(codes.CIVILITY_MALE, "Mr."), (codes.CIVILITY_FEMALE, "Mrs.")],
         string="Civility (Urssaf)",
     )
     l10n_fr_urssaf_birth_name = fields.Char(
+        groups=IDENTITY_GROUP,
         string="Birth Name",
         help="Family name at birth, spelled as on the customer's tax notice.",
     )
     l10n_fr_urssaf_usage_name = fields.Char(
-        string="Usage Name", help="Married or usage name, when it differs."
+        groups=IDENTITY_GROUP,
+        string="Usage Name",
+        help="Married or usage name, when it differs.",
     )
     l10n_fr_urssaf_first_names = fields.Char(
+        groups=IDENTITY_GROUP,
         string="First Names",
         help="All first names, in the order of the civil status, separated by "
         "spaces, as on the tax notice.",
     )
-    l10n_fr_urssaf_birth_date = fields.Date(string="Birth Date")
+    l10n_fr_urssaf_birth_date = fields.Date(groups=IDENTITY_GROUP, string="Birth Date")
     l10n_fr_urssaf_birth_country_id = fields.Many2one(
         "res.country",
+        groups=IDENTITY_GROUP,
         string="Birth Country",
         default=lambda self: self.env.ref("base.fr", raise_if_not_found=False),
     )
     l10n_fr_urssaf_birth_commune_id = fields.Many2one(
         "l10n.fr.urssaf.commune",
+        groups=IDENTITY_GROUP,
         string="Birth Commune",
         help="For a birth in France: the commune as it was at the birth date "
         "(search by name, postal code or INSEE code).",
@@ -192,7 +200,7 @@ class ResPartner(models.Model):
             return codes.FRANCE_COUNTRY_CODE
         return str(country.fr_cog or "")
 
-    @api.depends("street", "street2", "zip", "city", "country_id")
+    @api.depends("street", "street2")
     def _compute_l10n_fr_urssaf_address(self):
         for partner in self:
             address = Address.from_street(
@@ -225,19 +233,11 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_l10n_fr_urssaf_simulation(self):
         for partner in self:
-            company = partner._l10n_fr_urssaf_provider()
+            # Another company's settings: read one selection, nothing more.
+            company = partner.sudo()._l10n_fr_urssaf_provider()
             partner.l10n_fr_urssaf_simulation = (
                 company.l10n_fr_urssaf_environment == "simulation"
             )
-
-    @api.onchange("name")
-    def _onchange_l10n_fr_urssaf_name(self):
-        # Start from the contact's name; the user corrects it to the tax spelling.
-        if self.name and not self.is_company and not self.l10n_fr_urssaf_birth_name:
-            words = self.name.split()
-            if len(words) > 1:
-                self.l10n_fr_urssaf_first_names = words[0]
-                self.l10n_fr_urssaf_birth_name = " ".join(words[1:])
 
     # ------------------------------------------------------------------ payload
 
@@ -310,6 +310,14 @@ class ResPartner(models.Model):
         if self.l10n_fr_urssaf_born_in_france and commune:
             try:
                 insee.check_birth_commune(commune.code, self.l10n_fr_urssaf_birth_date)
+            except insee.UnknownCommuneError:
+                problems.append(
+                    self.env._(
+                        "Birth commune: %(commune)s is not a commune INSEE knows; "
+                        "choose it again by name.",
+                        commune=commune.display_name,
+                    )
+                )
             except insee.CommuneDateError as exc:
                 suggestion = commune.search(
                     [("code", "=", exc.suggestion.code if exc.suggestion else False)],
@@ -320,7 +328,7 @@ class ResPartner(models.Model):
                         "Birth commune: %(commune)s did not exist on %(date)s; choose "
                         "%(suggestion)s, the commune at that date.",
                         commune=commune.display_name,
-                        date=self.l10n_fr_urssaf_birth_date,
+                        date=format_date(self.env, self.l10n_fr_urssaf_birth_date),
                         suggestion=suggestion.display_name
                         or self.env._("the commune of that time"),
                     )
@@ -379,6 +387,10 @@ class ResPartner(models.Model):
         each is tried, problems go to its chatter and a summary is shown.
         """
         self._l10n_fr_urssaf_check_invoicing_user()
+        for partner in self:
+            # Before anything is sent: a rollback would forget customers that
+            # Urssaf registered.
+            partner._l10n_fr_urssaf_provider()._l10n_fr_urssaf_check_credentials()
         single = len(self) == 1
         done, failed = self.browse(), {}
         for partner in self:
@@ -403,10 +415,13 @@ class ResPartner(models.Model):
                     problems=message,
                 )
             )
-        for partner, message in failed.items():
+        for partner in failed:
+            # The reasons may quote identity data: they stay out of the chatter.
             partner._message_log(
-                body=Markup("%s<br/>%s")
-                % (self.env._("Urssaf registration not done:"), message)
+                body=self.env._(
+                    "Urssaf registration not done: open the Avance immédiate tab and "
+                    "click Register with Urssaf to see what to fix."
+                )
             )
         return self._l10n_fr_urssaf_summary(done, failed)
 
@@ -470,6 +485,15 @@ class ResPartner(models.Model):
 
     def action_l10n_fr_urssaf_refresh_status(self):
         self._l10n_fr_urssaf_check_invoicing_user()
+        other = self.l10n_fr_urssaf_company_id - self.env.companies
+        if other:
+            raise UserError(
+                self.env._(
+                    "These customers are registered by %(companies)s: switch to that "
+                    "company to exchange with Urssaf in its name.",
+                    companies=", ".join(other.sudo().mapped("display_name")),
+                )
+            )
         errors = self.filtered("l10n_fr_urssaf_customer_id")._l10n_fr_urssaf_refresh()
         if errors and len(self) == 1:
             raise UserError(next(iter(errors.values())))
@@ -482,7 +506,9 @@ class ResPartner(models.Model):
         :return: ``{partner: error text}`` for those not refreshed
         """
         errors = {}
-        for company, partners in self.grouped("l10n_fr_urssaf_company_id").items():
+        registered = self.filtered("l10n_fr_urssaf_company_id")
+        by_company = registered.grouped("l10n_fr_urssaf_company_id")
+        for company, partners in by_company.items():
             try:
                 with company._l10n_fr_urssaf_client() as client:
                     for partner in partners:
@@ -498,6 +524,8 @@ class ResPartner(models.Model):
             except UrssafError as exc:  # token refused or Urssaf down
                 message = self._l10n_fr_urssaf_explain(exc)
                 errors.update(dict.fromkeys(partners, message))
+            except RedirectWarning as exc:  # credentials missing
+                errors.update(dict.fromkeys(partners, exc.args[0]))
         return errors
 
     def _l10n_fr_urssaf_apply_status(self, status):
@@ -526,14 +554,15 @@ class ResPartner(models.Model):
         committed on its own, and remind salespeople of stalled activations."""
         domain = [
             ("l10n_fr_urssaf_customer_id", "!=", False),
+            ("l10n_fr_urssaf_company_id", "!=", False),
             ("l10n_fr_urssaf_state", "in", WATCHED_STATES),
         ]
         partners = self.search(domain, order="l10n_fr_urssaf_status_date asc, id")
         cron = self.env["ir.cron"]
         for start in range(0, len(partners), CRON_BATCH_SIZE):
             batch = partners[start : start + CRON_BATCH_SIZE]
-            for partner in batch._l10n_fr_urssaf_refresh():
-                _logger.warning("Urssaf status not updated: %s", partner.id)
+            for partner, error in batch._l10n_fr_urssaf_refresh().items():
+                _logger.warning("Urssaf status of partner %s: %s", partner.id, error)
             # After 7 days Urssaf marks the link expired (not finalised): both
             # states mean the customer still has to act.
             batch.filtered(
@@ -557,7 +586,9 @@ class ResPartner(models.Model):
             partner.activity_schedule(
                 "l10n_fr_urssaf_avance_immediate.mail_activity_type_activation",
                 user_id=user.id,
-                note=self.env["ir.qweb"]._render(
+                note=self.env["ir.qweb"]
+                .with_context(lang=user.lang)
+                ._render(
                     "l10n_fr_urssaf_avance_immediate.activation_reminder_note",
                     {"partner": partner},
                 ),
@@ -597,5 +628,7 @@ class ResPartner(models.Model):
             company._l10n_fr_urssaf_simulator().activate(
                 partner.l10n_fr_urssaf_customer_id
             )
-            partner._l10n_fr_urssaf_refresh()
+            errors = partner._l10n_fr_urssaf_refresh()
+            if errors:
+                raise UserError(errors[partner])
         return True

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import UrssafCommon
@@ -167,6 +167,54 @@ class TestCustomerRegistration(UrssafCommon):
         with self.assertRaises(AccessError):
             self._paul().with_user(employee).action_l10n_fr_urssaf_register()
 
+    def test_other_company_user_opens_a_registered_customer(self):
+        partner = self._customer()
+        partner.action_l10n_fr_urssaf_register()
+        other = self.env["res.company"].create({"name": "Other SAP provider"})
+        user = new_test_user(
+            self.env,
+            login="urssaf_other",
+            groups="account.group_account_invoice,base.group_partner_manager",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        as_user = partner.with_user(user).with_company(other)
+        self.assertTrue(as_user.l10n_fr_urssaf_simulation)
+        with self.assertRaises(UserError):
+            as_user.action_l10n_fr_urssaf_refresh_status()
+
+    def test_missing_credentials_stop_before_anything_is_sent(self):
+        first, second = self._customer(), self._paul()
+        second.company_id = self.env["res.company"].create(
+            {"name": "Unconfigured", "l10n_fr_urssaf_environment": "production"}
+        )
+        with self.assertRaises(RedirectWarning):
+            (first | second).action_l10n_fr_urssaf_register()
+        self.assertFalse(self.simulator.customers())
+
+    def test_cron_goes_on_when_a_company_lacks_credentials(self):
+        other = self.env["res.company"].create({"name": "Other SAP provider"})
+        first, second = self._customer(), self._paul()
+        second.company_id = other
+        (first | second).action_l10n_fr_urssaf_register()
+        self.simulator.activate(second.l10n_fr_urssaf_customer_id)
+        self.company.l10n_fr_urssaf_environment = "production"
+        self.env["res.partner"]._cron_l10n_fr_urssaf_refresh_status()
+        self.assertEqual(first.l10n_fr_urssaf_state, "pending")
+        self.assertEqual(second.l10n_fr_urssaf_state, "active")
+
+    def test_manual_address_corrections_survive_a_new_postal_code(self):
+        partner = self._customer(street="8 chemin creux")
+        partner.l10n_fr_urssaf_road_type = "CHE"
+        partner.l10n_fr_urssaf_road_name = "Creux"
+        partner.zip = "35200"
+        self.assertEqual(partner.l10n_fr_urssaf_road_type, "CHE")
+        self.assertEqual(partner.l10n_fr_urssaf_road_name, "Creux")
+
+    def test_birth_commune_found_by_postal_code(self):
+        found = self.env["l10n.fr.urssaf.commune"].name_search("35000")
+        self.assertIn(self.rennes.id, [commune_id for commune_id, _name in found])
+
     def test_explanations_in_french(self):
         partner = self._customer(l10n_fr_urssaf_birth_name="Inconnu")
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -183,6 +231,7 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertEqual(good.l10n_fr_urssaf_state, "pending")
         self.assertEqual(bad.l10n_fr_urssaf_state, "not_registered")
         self.assertIn("registration not done", bad.message_ids[0].body)
+        self.assertNotIn("1980", bad.message_ids[0].body)
 
     def test_status_follows_the_customer_activation(self):
         partner = self._customer()

@@ -37,6 +37,12 @@ class TestSettings(UrssafCommon):
                 self.company.l10n_fr_urssaf_sap_number = number
         self.company.l10n_fr_urssaf_sap_number = "SAP123456789"
 
+    def test_intervenant_format(self):
+        for number in ("SIR1234567890123", "SAP12345678", "12345678900012"):
+            with self.subTest(number=number), self.assertRaises(ValidationError):
+                self.company.l10n_fr_urssaf_intervenant = number
+        self.company.l10n_fr_urssaf_intervenant = "SIR12345678900012"
+
     def test_each_company_has_its_own_settings(self):
         other = self.env["res.company"].create({"name": "Other SAP provider"})
         self.company.l10n_fr_urssaf_environment = "production"
