@@ -392,7 +392,7 @@ class ResPartner(models.Model):
             # Urssaf registered.
             partner._l10n_fr_urssaf_provider()._l10n_fr_urssaf_check_credentials()
         single = len(self) == 1
-        done, failed = self.browse(), {}
+        ready, failed = self.browse(), {}
         for partner in self:
             if partner.l10n_fr_urssaf_customer_id:
                 failed[partner] = self.env._("already registered with Urssaf")
@@ -400,12 +400,20 @@ class ResPartner(models.Model):
             problems = partner._l10n_fr_urssaf_registration_problems()
             if problems:
                 failed[partner] = "\n".join(problems)
-                continue
-            error = partner._l10n_fr_urssaf_send_registration()
-            if error:
-                failed[partner] = error
             else:
-                done |= partner
+                ready |= partner
+        done = self.browse()
+        # One client, so one token, per provider company.
+        for company, partners in ready.grouped(
+            lambda partner: partner._l10n_fr_urssaf_provider()
+        ).items():
+            with company._l10n_fr_urssaf_client() as client:
+                for partner in partners:
+                    error = partner._l10n_fr_urssaf_send_registration(client, company)
+                    if error:
+                        failed[partner] = error
+                    else:
+                        done |= partner
         if single and failed:
             ((partner, message),) = failed.items()
             raise UserError(
@@ -425,13 +433,12 @@ class ResPartner(models.Model):
             )
         return self._l10n_fr_urssaf_summary(done, failed)
 
-    def _l10n_fr_urssaf_send_registration(self):
-        """Call Urssaf for one customer; return an error text or None."""
-        company = self._l10n_fr_urssaf_provider()
+    def _l10n_fr_urssaf_send_registration(self, client, company):
+        """Register one customer through ``client`` (of ``company``); return an
+        error text or None."""
         payload = build_customer_payload(self._l10n_fr_urssaf_customer())
         try:
-            with company._l10n_fr_urssaf_client() as client:
-                customer_id = client.register_customer(payload)
+            customer_id = client.register_customer(payload)
         except UrssafError as exc:
             _logger.info("Urssaf registration of partner %s: %s", self.id, exc.code)
             return self._l10n_fr_urssaf_explain(exc)

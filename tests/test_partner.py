@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -7,6 +8,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..lib.client import UrssafClient
 from .common import UrssafCommon
 
 
@@ -232,6 +234,15 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertEqual(bad.l10n_fr_urssaf_state, "not_registered")
         self.assertIn("registration not done", bad.message_ids[0].body)
         self.assertNotIn("1980", bad.message_ids[0].body)
+
+    def test_several_customers_one_token(self):
+        fetch_token = UrssafClient.fetch_token
+        with patch.object(
+            UrssafClient, "fetch_token", autospec=True, side_effect=fetch_token
+        ) as fetch:
+            (self._customer() | self._paul()).action_l10n_fr_urssaf_register()
+        self.assertEqual(fetch.call_count, 1)
+        self.assertEqual(len(self.simulator.customers()), 2)
 
     def test_status_follows_the_customer_activation(self):
         partner = self._customer()
