@@ -11,11 +11,17 @@
     "depends": ["account", "l10n_fr_account", "l10n_fr_cog", "mail"],
     "data": [
         "security/ir.model.access.csv",
+        "security/l10n_fr_urssaf_security.xml",
         "data/ir_cron.xml",
         "data/l10n_fr_urssaf_commune_data.xml",
         "data/mail_data.xml",
+        "wizards/l10n_fr_urssaf_send_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/product_template_views.xml",
+        "views/l10n_fr_urssaf_payment_request_views.xml",
+        "views/account_move_views.xml",
+        "views/report_invoice.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

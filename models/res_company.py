@@ -5,10 +5,17 @@ import re
 import threading
 
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, ValidationError
 from odoo.tools import config
 
 from ..lib.client import PRODUCTION_URL, SANDBOX_URL, UrssafClient
+from ..lib.error_messages import explain_error
+from ..lib.exceptions import (
+    UrssafAuthError,
+    UrssafBusinessError,
+    UrssafOutcomeUnknownError,
+    UrssafTemporaryError,
+)
 from ..lib.formats import INTERVENANT_RE
 from ..lib.simulator import Simulator
 from ..lib.wsgi_adapter import LOCAL_SIMULATION_URL, wsgi_session
@@ -63,6 +70,13 @@ class ResCompany(models.Model):
         "line: SAP followed by the SIREN, or SIR followed by the 14 digits of the "
         "SIRET of the establishment. Empty: the SAP number.",
         copy=False,
+    )
+    l10n_fr_urssaf_journal_id = fields.Many2one(
+        "account.journal",
+        string="Urssaf Payout Journal",
+        domain="[('type', '=', 'bank'), ('company_id', '=', id)]",
+        help="Bank journal where the Urssaf payouts are registered as payments of "
+        "the invoices they settle.",
     )
     l10n_fr_urssaf_token = fields.Char(
         string="Urssaf Access Token", groups="base.group_system", copy=False
@@ -145,6 +159,46 @@ class ResCompany(models.Model):
             action.id,
             self.env._("Go to the settings"),
         )
+
+    @api.model
+    def _l10n_fr_urssaf_check_user(self):
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(
+                self.env._("Only invoicing users can exchange with Urssaf.")
+            )
+
+    @api.model
+    def _l10n_fr_urssaf_explain_codes(self, details):
+        """Urssaf error details, one per line: code, then what it means and
+        what to do, in the user's language."""
+        french = (self.env.lang or "").startswith("fr")
+        return "\n".join(
+            f"{detail.code}: {explain_error(detail.code)[0 if french else 1]}"
+            for detail in details
+        )
+
+    @api.model
+    def _l10n_fr_urssaf_explain(self, exc, lost=None):
+        """One translated text for an Urssaf error, with what to do.
+
+        :param lost: what to say when the answer was lost after sending
+        """
+        if isinstance(exc, UrssafBusinessError) and exc.errors:
+            return self._l10n_fr_urssaf_explain_codes(exc.errors)
+        if isinstance(exc, UrssafAuthError):
+            return self.env._(
+                "Urssaf refused the company's credentials (%(code)s): check them with "
+                "Test connection in the settings.",
+                code=exc.code,
+            )
+        if isinstance(exc, UrssafOutcomeUnknownError) and lost:
+            return lost
+        if isinstance(exc, UrssafTemporaryError | UrssafOutcomeUnknownError):
+            return self.env._(
+                "Urssaf cannot be reached right now (%(code)s); try again later.",
+                code=exc.code,
+            )
+        return self._l10n_fr_urssaf_explain_codes([exc])
 
     @contextlib.contextmanager
     def _l10n_fr_urssaf_client(self):

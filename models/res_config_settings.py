@@ -35,6 +35,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_fr_urssaf_intervenant", readonly=False
     )
 
+    l10n_fr_urssaf_journal_id = fields.Many2one(
+        related="company_id.l10n_fr_urssaf_journal_id", readonly=False
+    )
+
     @api.onchange("l10n_fr_urssaf_sap_number", "l10n_fr_urssaf_intervenant")
     def _onchange_l10n_fr_urssaf_numbers(self):
         # Users paste "SAP 123 456 789" from their NOVA receipt.

@@ -3,18 +3,11 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import format_date
 
 from ..lib import codes, insee
-from ..lib.error_messages import explain_error
-from ..lib.exceptions import (
-    UrssafAuthError,
-    UrssafBusinessError,
-    UrssafError,
-    UrssafOutcomeUnknownError,
-    UrssafTemporaryError,
-)
+from ..lib.exceptions import UrssafError
 from ..lib.payload import (
     Address,
     BankAccount,
@@ -350,34 +343,6 @@ class ResPartner(models.Model):
             problems.append(problem.message_fr if french else problem.message_en)
         return problems
 
-    def _l10n_fr_urssaf_explain(self, exc):
-        """One translated sentence for an Urssaf error, with what to do."""
-        french = (self.env.lang or "").startswith("fr")
-        if isinstance(exc, UrssafBusinessError) and exc.errors:
-            texts = []
-            for detail in exc.errors:
-                explanation = explain_error(detail.code)[0 if french else 1]
-                texts.append(f"{detail.code}: {explanation}")
-            return "\n".join(texts)
-        if isinstance(exc, UrssafAuthError):
-            return self.env._(
-                "Urssaf refused the company's credentials (%(code)s): check them with "
-                "Test connection in the settings.",
-                code=exc.code,
-            )
-        if isinstance(exc, UrssafOutcomeUnknownError):
-            return self.env._(
-                "The Urssaf answer was lost: Urssaf may have registered the "
-                "customer. Wait for the customer's activation e-mail, or contact "
-                "Urssaf, before registering again."
-            )
-        if isinstance(exc, UrssafTemporaryError):
-            return self.env._(
-                "Urssaf cannot be reached right now (%(code)s); try again later.",
-                code=exc.code,
-            )
-        return explain_error(exc.code)[0 if french else 1]
-
     # ------------------------------------------------------------ registration
 
     def action_l10n_fr_urssaf_register(self):
@@ -386,7 +351,7 @@ class ResPartner(models.Model):
         One customer: any problem is raised with its fix. Several customers:
         each is tried, problems go to its chatter and a summary is shown.
         """
-        self._l10n_fr_urssaf_check_invoicing_user()
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
         for partner in self:
             # Before anything is sent: a rollback would forget customers that
             # Urssaf registered.
@@ -441,7 +406,9 @@ class ResPartner(models.Model):
             customer_id = client.register_customer(payload)
         except UrssafError as exc:
             _logger.info("Urssaf registration of partner %s: %s", self.id, exc.code)
-            return self._l10n_fr_urssaf_explain(exc)
+            return self.env["res.company"]._l10n_fr_urssaf_explain(
+                exc, lost=self._l10n_fr_urssaf_lost_registration()
+            )
         # Urssaf's answer, recorded whoever may edit contacts.
         self.sudo().write(
             {
@@ -461,6 +428,13 @@ class ResPartner(models.Model):
             )
         )
         return None
+
+    def _l10n_fr_urssaf_lost_registration(self):
+        return self.env._(
+            "The Urssaf answer was lost: Urssaf may have registered the customer. "
+            "Wait for the customer's activation e-mail, or contact Urssaf, before "
+            "registering again."
+        )
 
     def _l10n_fr_urssaf_summary(self, done, failed):
         lines = [
@@ -484,14 +458,8 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ status
 
-    def _l10n_fr_urssaf_check_invoicing_user(self):
-        if not self.env.user.has_group("account.group_account_invoice"):
-            raise AccessError(
-                self.env._("Only invoicing users can exchange with Urssaf.")
-            )
-
     def action_l10n_fr_urssaf_refresh_status(self):
-        self._l10n_fr_urssaf_check_invoicing_user()
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
         other = self.l10n_fr_urssaf_company_id - self.env.companies
         if other:
             raise UserError(
@@ -513,6 +481,7 @@ class ResPartner(models.Model):
         :return: ``{partner: error text}`` for those not refreshed
         """
         errors = {}
+        explain = self.env["res.company"]._l10n_fr_urssaf_explain
         registered = self.filtered("l10n_fr_urssaf_company_id")
         by_company = registered.grouped("l10n_fr_urssaf_company_id")
         for company, partners in by_company.items():
@@ -527,9 +496,9 @@ class ResPartner(models.Model):
                                     )
                                 )
                         except UrssafError as exc:
-                            errors[partner] = partner._l10n_fr_urssaf_explain(exc)
+                            errors[partner] = explain(exc)
             except UrssafError as exc:  # token refused or Urssaf down
-                message = self._l10n_fr_urssaf_explain(exc)
+                message = explain(exc)
                 errors.update(dict.fromkeys(partners, message))
             except RedirectWarning as exc:  # credentials missing
                 errors.update(dict.fromkeys(partners, exc.args[0]))
@@ -625,7 +594,7 @@ class ResPartner(models.Model):
 
     def action_l10n_fr_urssaf_simulate_activation(self):
         """Local simulation only: play the customer who activates the account."""
-        self._l10n_fr_urssaf_check_invoicing_user()
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
         for partner in self.filtered("l10n_fr_urssaf_customer_id"):
             company = partner.l10n_fr_urssaf_company_id
             if company.l10n_fr_urssaf_environment != "simulation":

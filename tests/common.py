@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import contextlib
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from werkzeug.urls import url_parse
@@ -44,6 +45,52 @@ class UrssafCommon(SimulatorMixin, AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.l10n_fr_urssaf_sap_number = "SAP123456789"
+
+    @classmethod
+    def make_customer(cls, **values):
+        """A private customer with everything Urssaf asks for."""
+        rennes = cls.env["l10n.fr.urssaf.commune"].search(
+            [("code", "=", "35238"), ("kind", "=", "current")], limit=1
+        )
+        partner = cls.env["res.partner"].create(
+            {
+                "name": "Jeanne Martin",
+                "l10n_fr_urssaf_civility": "2",
+                "l10n_fr_urssaf_birth_name": "Durand",
+                "l10n_fr_urssaf_usage_name": "Martin",
+                "l10n_fr_urssaf_first_names": "Jeanne Marie",
+                "l10n_fr_urssaf_birth_date": date(1980, 3, 29),
+                "l10n_fr_urssaf_birth_commune_id": rennes.id,
+                "mobile": "06 12 34 56 78",
+                "email": "jeanne.martin@example.com",
+                "street": "8 rue du Soleil",
+                "zip": "35000",
+                "city": "Rennes",
+                "country_id": cls.env.ref("base.fr").id,
+                **values,
+            }
+        )
+        bank = cls.env["res.bank"].create({"name": "BNP", "bic": "BNPAFRPP"})
+        cls.env["res.partner.bank"].create(
+            {
+                "partner_id": partner.id,
+                "acc_number": "FR76 3000 4000 0312 3456 7890 143",
+                "bank_id": bank.id,
+            }
+        )
+        return partner
+
+    def active_customer(self, activated_at=None, **values):
+        """A customer registered with the simulator and active since
+        ``activated_at`` (default: two months ago)."""
+        partner = self.make_customer(**values)
+        partner.action_l10n_fr_urssaf_register()
+        self.simulator.activate(
+            partner.l10n_fr_urssaf_customer_id,
+            at=activated_at or datetime.now() - timedelta(days=62),
+        )
+        partner.action_l10n_fr_urssaf_refresh_status()
+        return partner
 
     @classmethod
     def setup_independent_company(cls, **kwargs):

@@ -21,37 +21,8 @@ class TestCustomerRegistration(UrssafCommon):
             [("code", "=", "35238"), ("kind", "=", "current")], limit=1
         )
 
-    def _customer(self, **values):
-        partner = self.env["res.partner"].create(
-            {
-                "name": "Jeanne Martin",
-                "l10n_fr_urssaf_civility": "2",
-                "l10n_fr_urssaf_birth_name": "Durand",
-                "l10n_fr_urssaf_usage_name": "Martin",
-                "l10n_fr_urssaf_first_names": "Jeanne Marie",
-                "l10n_fr_urssaf_birth_date": date(1980, 3, 29),
-                "l10n_fr_urssaf_birth_commune_id": self.rennes.id,
-                "mobile": "06 12 34 56 78",
-                "email": "jeanne.martin@example.com",
-                "street": "8 rue du Soleil",
-                "zip": "35000",
-                "city": "Rennes",
-                "country_id": self.env.ref("base.fr").id,
-                **values,
-            }
-        )
-        bank = self.env["res.bank"].create({"name": "BNP", "bic": "BNPAFRPP"})
-        self.env["res.partner.bank"].create(
-            {
-                "partner_id": partner.id,
-                "acc_number": "FR76 3000 4000 0312 3456 7890 143",
-                "bank_id": bank.id,
-            }
-        )
-        return partner
-
     def _paul(self):
-        return self._customer(
+        return self.make_customer(
             name="Paul Petit",
             l10n_fr_urssaf_civility="1",
             l10n_fr_urssaf_birth_name="Petit",
@@ -62,7 +33,7 @@ class TestCustomerRegistration(UrssafCommon):
         )
 
     def test_address_is_split_as_urssaf_wants(self):
-        partner = self._customer(street="12 bis avenue Jean Jaurès", zip="35000")
+        partner = self.make_customer(street="12 bis avenue Jean Jaurès", zip="35000")
         self.assertRecordValues(
             partner,
             [
@@ -78,7 +49,7 @@ class TestCustomerRegistration(UrssafCommon):
         )
 
     def test_register(self):
-        partner = self._customer()
+        partner = self.make_customer()
         partner.action_l10n_fr_urssaf_register()
         self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
         self.assertEqual(partner.l10n_fr_urssaf_company_id, self.company)
@@ -101,7 +72,7 @@ class TestCustomerRegistration(UrssafCommon):
         ajaccio = self.env["l10n.fr.urssaf.commune"].search(
             [("code", "=", "2A004"), ("kind", "=", "current")]
         )
-        partner = self._customer(
+        partner = self.make_customer(
             l10n_fr_urssaf_birth_commune_id=ajaccio.id,
             l10n_fr_urssaf_birth_date=date(1970, 1, 1),
         )
@@ -109,7 +80,7 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertTrue(any("20004" in problem for problem in problems), problems)
 
     def test_born_abroad_needs_no_commune(self):
-        partner = self._customer(
+        partner = self.make_customer(
             l10n_fr_urssaf_birth_country_id=self.env.ref("base.be").id,
             l10n_fr_urssaf_birth_commune_id=False,
         )
@@ -124,15 +95,15 @@ class TestCustomerRegistration(UrssafCommon):
             ("Homonyme", "ERR_ECV_PARTICULIERS_EXISTENT"),
         ):
             with self.subTest(code=code):
-                partner = self._customer(l10n_fr_urssaf_birth_name=name)
+                partner = self.make_customer(l10n_fr_urssaf_birth_name=name)
                 with self.assertRaises(UserError) as caught:
                     partner.action_l10n_fr_urssaf_register()
                 self.assertIn(code, str(caught.exception))
                 self.assertEqual(partner.l10n_fr_urssaf_state, "not_registered")
 
     def test_customer_already_linked_to_the_provider(self):
-        self._customer().action_l10n_fr_urssaf_register()
-        twin = self._customer(email="jeanne.other@example.com", mobile="0611111111")
+        self.make_customer().action_l10n_fr_urssaf_register()
+        twin = self.make_customer(email="jeanne.other@example.com", mobile="0611111111")
         with self.assertRaises(UserError) as caught:
             twin.action_l10n_fr_urssaf_register()
         code = "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE"
@@ -140,7 +111,7 @@ class TestCustomerRegistration(UrssafCommon):
 
     def test_urssaf_unreachable(self):
         self.simulator.inject_fault("inscription", "maintenance_503")
-        partner = self._customer()
+        partner = self.make_customer()
         with self.assertRaises(UserError) as caught:
             partner.action_l10n_fr_urssaf_register()
         self.assertIn("cannot be reached right now", str(caught.exception))
@@ -148,7 +119,7 @@ class TestCustomerRegistration(UrssafCommon):
 
     def test_lost_answer_is_not_a_failure_to_retry_blindly(self):
         self.simulator.inject_fault("inscription", "drop")
-        partner = self._customer()
+        partner = self.make_customer()
         with self.assertRaises(UserError) as caught:
             partner.action_l10n_fr_urssaf_register()
         self.assertIn("answer was lost", str(caught.exception))
@@ -160,7 +131,7 @@ class TestCustomerRegistration(UrssafCommon):
             groups="account.group_account_invoice",
             company_id=self.company.id,
         )
-        partner = self._customer().with_user(user)
+        partner = self.make_customer().with_user(user)
         partner.action_l10n_fr_urssaf_register()
         self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
         employee = new_test_user(
@@ -170,7 +141,7 @@ class TestCustomerRegistration(UrssafCommon):
             self._paul().with_user(employee).action_l10n_fr_urssaf_register()
 
     def test_other_company_user_opens_a_registered_customer(self):
-        partner = self._customer()
+        partner = self.make_customer()
         partner.action_l10n_fr_urssaf_register()
         other = self.env["res.company"].create({"name": "Other SAP provider"})
         user = new_test_user(
@@ -186,7 +157,7 @@ class TestCustomerRegistration(UrssafCommon):
             as_user.action_l10n_fr_urssaf_refresh_status()
 
     def test_missing_credentials_stop_before_anything_is_sent(self):
-        first, second = self._customer(), self._paul()
+        first, second = self.make_customer(), self._paul()
         second.company_id = self.env["res.company"].create(
             {"name": "Unconfigured", "l10n_fr_urssaf_environment": "production"}
         )
@@ -196,7 +167,7 @@ class TestCustomerRegistration(UrssafCommon):
 
     def test_cron_goes_on_when_a_company_lacks_credentials(self):
         other = self.env["res.company"].create({"name": "Other SAP provider"})
-        first, second = self._customer(), self._paul()
+        first, second = self.make_customer(), self._paul()
         second.company_id = other
         (first | second).action_l10n_fr_urssaf_register()
         self.simulator.activate(second.l10n_fr_urssaf_customer_id)
@@ -206,7 +177,7 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertEqual(second.l10n_fr_urssaf_state, "active")
 
     def test_manual_address_corrections_survive_a_new_postal_code(self):
-        partner = self._customer(street="8 chemin creux")
+        partner = self.make_customer(street="8 chemin creux")
         partner.l10n_fr_urssaf_road_type = "CHE"
         partner.l10n_fr_urssaf_road_name = "Creux"
         partner.zip = "35200"
@@ -218,14 +189,14 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertIn(self.rennes.id, [commune_id for commune_id, _name in found])
 
     def test_explanations_in_french(self):
-        partner = self._customer(l10n_fr_urssaf_birth_name="Inconnu")
+        partner = self.make_customer(l10n_fr_urssaf_birth_name="Inconnu")
         self.env["res.lang"]._activate_lang("fr_FR")
         with self.assertRaises(UserError) as caught:
             partner.with_context(lang="fr_FR").action_l10n_fr_urssaf_register()
         self.assertIn("impôts", str(caught.exception))
 
     def test_register_several_customers(self):
-        good = self._customer()
+        good = self.make_customer()
         bad = self._paul()
         bad.l10n_fr_urssaf_birth_date = False
         action = (good | bad).action_l10n_fr_urssaf_register()
@@ -240,12 +211,12 @@ class TestCustomerRegistration(UrssafCommon):
         with patch.object(
             UrssafClient, "fetch_token", autospec=True, side_effect=fetch_token
         ) as fetch:
-            (self._customer() | self._paul()).action_l10n_fr_urssaf_register()
+            (self.make_customer() | self._paul()).action_l10n_fr_urssaf_register()
         self.assertEqual(fetch.call_count, 1)
         self.assertEqual(len(self.simulator.customers()), 2)
 
     def test_status_follows_the_customer_activation(self):
-        partner = self._customer()
+        partner = self.make_customer()
         partner.action_l10n_fr_urssaf_register()
         self.simulator.activate(partner.l10n_fr_urssaf_customer_id)
         self.env["res.partner"]._cron_l10n_fr_urssaf_refresh_status()
@@ -256,14 +227,14 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertEqual(partner.l10n_fr_urssaf_state, "blocked")
 
     def test_simulated_activation_button(self):
-        partner = self._customer()
+        partner = self.make_customer()
         partner.action_l10n_fr_urssaf_register()
         self.assertTrue(partner.l10n_fr_urssaf_simulation)
         partner.action_l10n_fr_urssaf_simulate_activation()
         self.assertEqual(partner.l10n_fr_urssaf_state, "active")
 
     def test_stalled_activation_reminds_the_salesperson_once(self):
-        partner = self._customer(user_id=self.env.user.id)
+        partner = self.make_customer(user_id=self.env.user.id)
         partner.action_l10n_fr_urssaf_register()
         activity_type = self.env.ref(
             "l10n_fr_urssaf_avance_immediate.mail_activity_type_activation"
@@ -282,7 +253,7 @@ class TestCustomerRegistration(UrssafCommon):
 
     def test_cron_survives_a_failing_customer(self):
         first, second = (
-            self._customer(),
+            self.make_customer(),
             self._paul(),
         )
         (first | second).action_l10n_fr_urssaf_register()
@@ -293,7 +264,7 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertEqual(second.l10n_fr_urssaf_state, "active")
 
     def test_reminder_message_for_the_customer(self):
-        partner = self._customer()
+        partner = self.make_customer()
         partner.action_l10n_fr_urssaf_register()
         action = partner.action_l10n_fr_urssaf_send_activation_reminder()
         composer = Form(

@@ -1,0 +1,577 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_round
+
+from ..lib.exceptions import UrssafError
+from ..lib.payload import PaymentRequest, build_payment_request_payload
+from ..lib.validators import validate_payment_request_payload
+from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES
+
+_logger = logging.getLogger(__name__)
+
+MOVE_STATES = [("to_send", "To send"), *STATES]
+# Sent at the activation time + this margin when the service starts that day:
+# Urssaf refuses a period that begins before the activation (BR4).
+ACTIVATION_MARGIN = timedelta(minutes=1)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    l10n_fr_urssaf_service_start = fields.Date(
+        string="Service Start",
+        compute="_compute_l10n_fr_urssaf_service_period",
+        store=True,
+        readonly=False,
+        copy=True,
+        help="First day of the services invoiced. With the end, within one "
+        "calendar month, for the avance immédiate.",
+    )
+    l10n_fr_urssaf_service_end = fields.Date(
+        string="Service End",
+        compute="_compute_l10n_fr_urssaf_service_period",
+        store=True,
+        readonly=False,
+        copy=True,
+        help="Last day of the services invoiced; not in the future.",
+    )
+    l10n_fr_urssaf_request_ids = fields.One2many(
+        "l10n.fr.urssaf.payment.request", "move_id", string="Urssaf Payment Requests"
+    )
+    l10n_fr_urssaf_request_count = fields.Integer(
+        compute="_compute_l10n_fr_urssaf_request"
+    )
+    l10n_fr_urssaf_request_id = fields.Many2one(
+        "l10n.fr.urssaf.payment.request",
+        string="Urssaf Payment Request",
+        compute="_compute_l10n_fr_urssaf_request",
+    )
+    l10n_fr_urssaf_error = fields.Text(
+        string="Urssaf Rejection", compute="_compute_l10n_fr_urssaf_request"
+    )
+    l10n_fr_urssaf_state = fields.Selection(
+        selection=MOVE_STATES,
+        string="Avance Immédiate",
+        compute="_compute_l10n_fr_urssaf_state",
+        store=True,
+        copy=False,
+        help="Where the invoice stands with the Urssaf avance immédiate.",
+    )
+    l10n_fr_urssaf_applies = fields.Boolean(compute="_compute_l10n_fr_urssaf_applies")
+    l10n_fr_urssaf_simulation = fields.Boolean(
+        compute="_compute_l10n_fr_urssaf_applies"
+    )
+
+    @api.depends("invoice_date", "move_type", "partner_id.l10n_fr_urssaf_customer_id")
+    def _compute_l10n_fr_urssaf_service_period(self):
+        for move in self:
+            start = move.l10n_fr_urssaf_service_start
+            end = move.l10n_fr_urssaf_service_end
+            if (
+                not (start or end)
+                and move.move_type == "out_invoice"
+                and move.invoice_date
+                and move.partner_id.l10n_fr_urssaf_customer_id
+            ):
+                # Services of the invoice's month up to its date; Urssaf wants
+                # one calendar month, already performed.
+                start, end = move.invoice_date.replace(day=1), move.invoice_date
+            move.l10n_fr_urssaf_service_start = start
+            move.l10n_fr_urssaf_service_end = end
+
+    @api.depends("l10n_fr_urssaf_request_ids.error_message")
+    def _compute_l10n_fr_urssaf_request(self):
+        for move in self:
+            move.l10n_fr_urssaf_request_count = len(move.l10n_fr_urssaf_request_ids)
+            move.l10n_fr_urssaf_request_id = move._l10n_fr_urssaf_latest_request()
+            move.l10n_fr_urssaf_error = move.l10n_fr_urssaf_request_id.error_message
+
+    @api.depends(
+        "state",
+        "move_type",
+        "partner_id.l10n_fr_urssaf_customer_id",
+        "l10n_fr_urssaf_request_ids.state",
+    )
+    def _compute_l10n_fr_urssaf_state(self):
+        for move in self:
+            request = move._l10n_fr_urssaf_latest_request()
+            if request:
+                move.l10n_fr_urssaf_state = request.state
+            elif (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.partner_id.l10n_fr_urssaf_customer_id
+            ):
+                move.l10n_fr_urssaf_state = "to_send"
+            else:
+                move.l10n_fr_urssaf_state = False
+
+    def _l10n_fr_urssaf_latest_request(self):
+        # Not [:1]: a request created in this transaction comes last in the
+        # cache, whatever the model's order.
+        return self.l10n_fr_urssaf_request_ids.sorted("id")[-1:]
+
+    @api.depends("partner_id.l10n_fr_urssaf_customer_id", "move_type", "company_id")
+    def _compute_l10n_fr_urssaf_applies(self):
+        for move in self:
+            move.l10n_fr_urssaf_applies = bool(move.l10n_fr_urssaf_request_ids) or (
+                move.move_type == "out_invoice"
+                and bool(move.partner_id.l10n_fr_urssaf_customer_id)
+            )
+            move.l10n_fr_urssaf_simulation = (
+                move.company_id.l10n_fr_urssaf_environment == "simulation"
+            )
+
+    # ------------------------------------------------------------ Odoo hooks
+
+    @api.depends("l10n_fr_urssaf_request_ids.state")
+    def _compute_need_cancel_request(self):
+        return super()._compute_need_cancel_request()
+
+    def _need_cancel_request(self):
+        # Urssaf holds the invoice number: resetting to draft and editing
+        # would make Urssaf and the books disagree.
+        return super()._need_cancel_request() or any(
+            request.state in LIVE_STATES for request in self.l10n_fr_urssaf_request_ids
+        )
+
+    # ------------------------------------------------------------ checks
+
+    def _l10n_fr_urssaf_check_sender(self):
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
+
+    def _l10n_fr_urssaf_send_problems(self):
+        """Every reason why this invoice cannot go to Urssaf, in the user's
+        language, before anything is sent (empty when it can)."""
+        self.ensure_one()
+        problems = self._l10n_fr_urssaf_invoice_problems()
+        if problems:
+            return problems
+        problems = self._l10n_fr_urssaf_customer_problems()
+        problems += self._l10n_fr_urssaf_period_problems()
+        problems += self._l10n_fr_urssaf_line_problems()
+        if problems:
+            return problems
+        payload = build_payment_request_payload(self._l10n_fr_urssaf_payment_request())
+        french = (self.env.lang or "").startswith("fr")
+        return [
+            problem.message_fr if french else problem.message_en
+            for problem in validate_payment_request_payload(payload)
+        ]
+
+    def _l10n_fr_urssaf_invoice_problems(self):
+        _ = self.env._
+        if self.move_type == "out_refund":
+            return [
+                _(
+                    "Credit notes are never sent to Urssaf: to cancel an invoice "
+                    "Urssaf holds, request its cancellation from the invoice."
+                )
+            ]
+        if self.move_type != "out_invoice":
+            return [_("Only customer invoices can be sent to Urssaf.")]
+        problems = []
+        if self.state != "posted":
+            problems.append(_("Confirm the invoice first."))
+        if self.currency_id.name != "EUR":
+            problems.append(
+                _(
+                    "Urssaf only pays invoices in euros; this one is in %(currency)s.",
+                    currency=self.currency_id.name,
+                )
+            )
+        live = self.l10n_fr_urssaf_request_ids.filtered(
+            lambda r: r.state in LIVE_STATES
+        )[:1]
+        if live:
+            problems.append(
+                _(
+                    "Already sent to Urssaf (payment request %(request)s): an "
+                    "invoice number is sent only once.",
+                    request=live.display_name,
+                )
+            )
+        elif not self.currency_id.is_zero(self.amount_total - self.amount_residual):
+            problems.append(
+                _(
+                    "A payment is already recorded on this invoice: with the avance "
+                    "immédiate, Urssaf pays the whole invoice. Remove the payment, "
+                    "or do not send the invoice."
+                )
+            )
+        if not self.company_id.l10n_fr_urssaf_sap_number:
+            problems.append(
+                _(
+                    "Enter the SAP number of %(company)s in the settings.",
+                    company=self.company_id.display_name,
+                )
+            )
+        return problems
+
+    def _l10n_fr_urssaf_customer_problems(self):
+        _ = self.env._
+        partner = self.partner_id
+        if not partner.l10n_fr_urssaf_customer_id:
+            return [
+                _(
+                    "%(customer)s is not registered with Urssaf: register the "
+                    "customer from the Avance immédiate tab of the contact.",
+                    customer=partner.display_name,
+                )
+            ]
+        if partner.l10n_fr_urssaf_company_id != self.company_id:
+            return [
+                _(
+                    "%(customer)s is registered with Urssaf by %(company)s: only that "
+                    "company can invoice them with the avance immédiate.",
+                    customer=partner.display_name,
+                    company=partner.l10n_fr_urssaf_company_id.sudo().display_name,
+                )
+            ]
+        if partner.l10n_fr_urssaf_state != "active":
+            states = dict(
+                partner._fields["l10n_fr_urssaf_state"]._description_selection(self.env)
+            )
+            return [
+                _(
+                    "The Urssaf account of %(customer)s is not active (%(state)s): "
+                    "the customer must activate it from the Urssaf e-mail first. Use "
+                    "Update Urssaf status on the contact once done.",
+                    customer=partner.display_name,
+                    state=states.get(partner.l10n_fr_urssaf_state),
+                )
+            ]
+        if not partner.l10n_fr_urssaf_birth_date:
+            return [
+                _(
+                    "Enter the birth date of %(customer)s.",
+                    customer=partner.display_name,
+                )
+            ]
+        return []
+
+    def _l10n_fr_urssaf_period_problems(self):
+        _ = self.env._
+        start, end = self.l10n_fr_urssaf_service_start, self.l10n_fr_urssaf_service_end
+        if not (start and end):
+            return [_("Enter the service start and end dates (Avance immédiate).")]
+        if end < start:
+            return [_("The service end date is before its start date.")]
+        if (start.year, start.month) != (end.year, end.month):
+            return [
+                _(
+                    "The services must be within one calendar month: Urssaf refuses "
+                    "a period over two months. Make one invoice per month."
+                )
+            ]
+        if end > fields.Date.context_today(self):
+            return [
+                _(
+                    "The service end date is in the future: send the invoice once "
+                    "the services are performed."
+                )
+            ]
+        activation = self.partner_id.l10n_fr_urssaf_activation_date
+        if activation and start < fields.Date.context_today(self, activation):
+            return [
+                _(
+                    "The services start on %(start)s, before %(customer)s activated "
+                    "the Urssaf account (%(activation)s): only services from the "
+                    "activation on can be paid by Urssaf. Move the start date, or "
+                    "invoice the earlier services without the avance immédiate.",
+                    start=start,
+                    customer=self.partner_id.display_name,
+                    activation=fields.Datetime.context_timestamp(
+                        self, activation
+                    ).replace(tzinfo=None),
+                )
+            ]
+        return []
+
+    def _l10n_fr_urssaf_lines(self):
+        return self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+
+    def _l10n_fr_urssaf_line_problems(self):
+        _ = self.env._
+        lines = self._l10n_fr_urssaf_lines()
+        if not lines:
+            return [_("The invoice has no service line.")]
+        problems = []
+        for line in lines:
+            label = line.product_id.display_name or line.name or "-"
+            if line.price_total < 0 or line.quantity < 0:
+                problems.append(
+                    _(
+                        "Line %(line)s is negative: Urssaf refuses negative amounts, "
+                        "such as a discount line. Lower the unit price, or use the "
+                        "discount column, instead.",
+                        line=label,
+                    )
+                )
+            elif not line.quantity:
+                problems.append(_("Line %(line)s has no quantity.", line=label))
+            if not line.l10n_fr_urssaf_nature_code:
+                problems.append(
+                    _(
+                        "Line %(line)s has no Urssaf service nature: set it on the "
+                        "product (Avance immédiate) or on the line.",
+                        line=label,
+                    )
+                )
+        return problems
+
+    # ------------------------------------------------------------ payload
+
+    def _l10n_fr_urssaf_payment_request(self):
+        """The invoice as ``lib`` expects it."""
+        self.ensure_one()
+        partner = self.partner_id
+        start, end = self._l10n_fr_urssaf_period_bounds()
+        company = self.company_id
+        return PaymentRequest(
+            customer_id=partner.l10n_fr_urssaf_customer_id,
+            customer_birth_date=partner.l10n_fr_urssaf_birth_date,
+            invoice_number=self.name,
+            invoice_date=self.invoice_date,
+            start=start,
+            end=end,
+            intervenant=company.l10n_fr_urssaf_intervenant
+            or company.l10n_fr_urssaf_sap_number
+            or "",
+            lines=[
+                line._l10n_fr_urssaf_service_line()
+                for line in self._l10n_fr_urssaf_lines()
+            ],
+            total=self.amount_total,
+        )
+
+    def _l10n_fr_urssaf_period_bounds(self):
+        """Start and end as sent: midnight UTC, except on the activation day
+        where the start is just after the activation time (quirk 7)."""
+        start = datetime.combine(self.l10n_fr_urssaf_service_start, time.min)
+        end = datetime.combine(self.l10n_fr_urssaf_service_end, time.min)
+        activation = self.partner_id.l10n_fr_urssaf_activation_date
+        if activation and activation.date() == start.date():
+            start = activation + ACTIVATION_MARGIN
+            end = max(end, start)
+        return start, end
+
+    # ------------------------------------------------------------ sending
+
+    def action_l10n_fr_urssaf_send(self):
+        """Open the send wizard on these invoices."""
+        self._l10n_fr_urssaf_check_sender()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send to Urssaf"),
+            "res_model": "l10n.fr.urssaf.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": self.ids},
+        }
+
+    def _l10n_fr_urssaf_lock(self):
+        """The invoices nobody else is sending right now, locked until the end
+        of this transaction."""
+        if not self:
+            return self
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move WHERE id IN %s "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                tuple(self.ids),
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _l10n_fr_urssaf_send(self):
+        """Send these invoices as payment requests, at most 10 per call.
+
+        :return: ``{move: (outcome, message)}`` with outcome ``sent``,
+            ``rejected``, ``not_sent`` or ``unknown``
+        """
+        self._l10n_fr_urssaf_check_sender()
+        results = {}
+        locked = self._l10n_fr_urssaf_lock()
+        for move in self - locked:
+            results[move] = (
+                "not_sent",
+                self.env._("Someone is sending this invoice right now."),
+            )
+        ready = locked.browse()
+        for move in locked:
+            problems = move._l10n_fr_urssaf_send_problems()
+            if problems:
+                results[move] = ("not_sent", "\n".join(problems))
+            else:
+                ready |= move
+        by_company = ready.grouped("company_id")
+        # Every company's credentials first: a failure after some calls
+        # would roll back what Urssaf recorded.
+        for company in by_company:
+            company._l10n_fr_urssaf_check_credentials()
+        for company, moves in by_company.items():
+            payloads = [
+                build_payment_request_payload(move._l10n_fr_urssaf_payment_request())
+                for move in moves
+            ]
+            with company._l10n_fr_urssaf_client() as client:
+                submissions = client.submit_payment_requests(payloads)
+                for move, payload, submission in zip(
+                    moves, payloads, submissions, strict=True
+                ):
+                    results[move] = move._l10n_fr_urssaf_record(
+                        client, payload, submission
+                    )
+        due = self.env["l10n.fr.urssaf.payment.request"].search(
+            [("move_id", "in", ready.ids), ("next_check", "!=", False)],
+            order="next_check",
+            limit=1,
+        )
+        if due:
+            self.env.ref(
+                "l10n_fr_urssaf_avance_immediate.ir_cron_payment_request_status"
+            )._trigger(at=due.next_check)
+        return results
+
+    def _l10n_fr_urssaf_record(self, client, payload, submission):
+        """Record one submission result (:class:`lib.client.SubmissionResult`)."""
+        _ = self.env._
+        explain = self.env["res.company"]._l10n_fr_urssaf_explain
+        Request = self.env["l10n.fr.urssaf.payment.request"].sudo()
+        now = fields.Datetime.now()
+        values = {
+            "name": payload["numFactureTiers"],
+            "move_id": self.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "amount": self.amount_total,
+            "sent_date": now,
+        }
+        outcome = submission.outcome
+        codes = [error.code for error in submission.errors]
+        if outcome == "rejected" and codes == ["ERR_FACTURE_DOUBLON"]:
+            info = self._l10n_fr_urssaf_find_own(client, payload)
+            if info:
+                # Ours, from a sending whose answer was lost: adopt it.
+                request = Request.create(dict(values, state="to_reconcile"))
+                request._apply_info(info, now)
+                message = _(
+                    "Urssaf already had this invoice from an earlier sending whose "
+                    "answer was lost; it is now followed here."
+                )
+                request._post_note(message)
+                return "sent", message
+        if outcome == "accepted":
+            request = Request.create(
+                dict(
+                    values,
+                    urssaf_id=submission.payment_request_id,
+                    status_code=submission.status or "10",
+                    state="sent",
+                    status_date=now,
+                    next_check=now + timedelta(minutes=5),
+                )
+            )
+            message = _(
+                "Sent to Urssaf: payment request %(id)s. The customer will be asked "
+                "to validate it.",
+                id=request.urssaf_id,
+            )
+            request._post_note(message)
+            return "sent", message
+        if outcome == "rejected":
+            message = self.env["res.company"]._l10n_fr_urssaf_explain_codes(
+                submission.errors
+            )
+            request = Request.create(
+                dict(
+                    values,
+                    state="error",
+                    error_codes=", ".join(codes),
+                    error_message=message,
+                )
+            )
+            request._post_note(_("Urssaf rejected the invoice:\n%(why)s", why=message))
+            return "rejected", message
+        if outcome == "unknown":
+            message = _(
+                "The Urssaf answer was lost: Urssaf may have received the invoice. "
+                "It will be checked by its number; do not send it again meanwhile."
+            )
+            request = Request.create(
+                dict(
+                    values,
+                    state="to_reconcile",
+                    error_codes=submission.error and submission.error.code,
+                    error_message=message,
+                    next_check=now,
+                )
+            )
+            request._post_note(message)
+            return "unknown", message
+        return "not_sent", explain(submission.error)
+
+    def _l10n_fr_urssaf_find_own(self, client, payload):
+        """The request Urssaf holds under this number, if it is this very
+        invoice (same customer and amount), else None."""
+        try:
+            found = client.search_by_invoice_numbers([payload["numFactureTiers"]])
+        except UrssafError:
+            return None
+        for info in found.items:
+            sent = info.raw.get("demandePaiement") or {}
+            if info.customer_id == payload["idClient"] and self.currency_id.is_zero(
+                float(sent.get("mntFactureTTC") or 0) - payload["mntFactureTTC"]
+            ):
+                return info
+        return None
+
+    # ------------------------------------------------------------ following
+
+    def action_l10n_fr_urssaf_refresh(self):
+        return self.l10n_fr_urssaf_request_ids.filtered(
+            lambda r: r.state in (*OPEN_STATES, "paid")
+        ).action_refresh()
+
+    def action_l10n_fr_urssaf_requests(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_urssaf_avance_immediate.action_payment_request"
+        )
+        action["domain"] = [("move_id", "in", self.ids)]
+        if self.l10n_fr_urssaf_request_count == 1:
+            action.update(
+                view_mode="form",
+                views=[(False, "form")],
+                res_id=self.l10n_fr_urssaf_request_ids.id,
+            )
+        return action
+
+    def _l10n_fr_urssaf_simulate(self, action):
+        self.ensure_one()
+        if not self.l10n_fr_urssaf_request_id:
+            raise UserError(self.env._("The invoice was not sent to Urssaf."))
+        return getattr(self.l10n_fr_urssaf_request_id, action)()
+
+    def action_l10n_fr_urssaf_simulate_validate(self):
+        return self._l10n_fr_urssaf_simulate("action_simulate_validate")
+
+    def action_l10n_fr_urssaf_simulate_pay(self):
+        return self._l10n_fr_urssaf_simulate("action_simulate_pay")
+
+    # ------------------------------------------------------------ report
+
+    def _l10n_fr_urssaf_report_amounts(self):
+        """What the avance immédiate covers on the customer's invoice: the
+        tax credit (half the amount, within the yearly ceilings) and the rest."""
+        self.ensure_one()
+        covered = float_round(
+            self.amount_total / 2, precision_rounding=self.currency_id.rounding
+        )
+        return {"covered": covered, "customer": self.amount_total - covered}

@@ -1,0 +1,51 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+from ..lib.amounts import round_quantity
+from ..lib.codes import NATURE_CODES, UNIT_FLAT_RATE, UNIT_HOUR
+from ..lib.payload import ServiceLine
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    l10n_fr_urssaf_nature_code = fields.Selection(
+        selection=list(NATURE_CODES.items()),
+        string="Urssaf Service Nature",
+        compute="_compute_l10n_fr_urssaf_nature_code",
+        store=True,
+        readonly=False,
+        copy=True,
+    )
+
+    @api.depends("product_id")
+    def _compute_l10n_fr_urssaf_nature_code(self):
+        for line in self:
+            line.l10n_fr_urssaf_nature_code = (
+                line.product_id.l10n_fr_urssaf_nature_code
+                or line.l10n_fr_urssaf_nature_code
+            )
+
+    def _l10n_fr_urssaf_service_line(self):
+        """The line as ``lib`` expects it: hours when its unit is a time
+        (days converted), else a flat rate per unit; prices include VAT."""
+        self.ensure_one()
+        hour = self.env.ref("uom.product_uom_hour")
+        quantity = self.quantity
+        unit = UNIT_FLAT_RATE
+        if self.product_uom_id.category_id == hour.category_id:
+            quantity = self.product_uom_id._compute_quantity(
+                quantity, hour, round=False
+            )
+            unit = UNIT_HOUR
+        quantity = round_quantity(quantity)
+        untaxed = self.price_subtotal
+        return ServiceLine(
+            nature_code=self.l10n_fr_urssaf_nature_code,
+            quantity=quantity,
+            unit_price=self.price_total / float(quantity) if quantity else 0,
+            unit=unit,
+            vat_rate=round((self.price_total / untaxed - 1) * 100, 2) if untaxed else 0,
+            description=self.name,
+            activity_code=self.product_id.l10n_fr_urssaf_activity_code or None,
+        )

@@ -1,0 +1,538 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.tools import SQL
+
+from ..lib.codes import (
+    MAX_ITEMS_PER_CALL,
+    PAYMENT_STATUSES,
+    REJECTION_REASONS,
+    UNCONFIRMED_PAYMENT_STATUSES,
+)
+from ..lib.exceptions import UrssafAuthError, UrssafError
+
+_logger = logging.getLogger(__name__)
+
+# Life of a request (Urssaf status codes in brackets):
+#
+#   to_reconcile --(found by invoice number)--> sent / ... ; --(not found)--> error
+#   sent [10] -> waiting [20] -> validated [30, 50] -> paid [70]
+#   waiting -> refused [40]          validated -> unpaid [60]
+#   unpaid -> cancelled [111, 112] or recovered [120]
+#   any open state -> cancelled [110] (at the provider's request)
+#   error: Urssaf rejected the request at sending; it holds nothing.
+STATES = [
+    ("to_reconcile", "Answer lost, checking"),
+    ("error", "Rejected at sending"),
+    ("sent", "Sent"),
+    ("waiting", "Awaiting customer"),
+    ("validated", "Validated"),
+    ("paid", "Paid"),
+    ("refused", "Refused by the customer"),
+    ("unpaid", "Unpaid"),
+    ("cancelled", "Cancelled"),
+    ("recovered", "Recovered by the provider"),
+    ("unknown", "Other Urssaf status"),
+]
+STATE_BY_STATUS = {
+    "10": "sent",
+    "20": "waiting",
+    "30": "validated",
+    "50": "validated",
+    "70": "paid",
+    "40": "refused",
+    "60": "unpaid",
+    "110": "cancelled",
+    "111": "cancelled",
+    "112": "cancelled",
+    "120": "recovered",
+}
+# Urssaf may still move these, so they are polled.
+OPEN_STATES = ("to_reconcile", "sent", "waiting", "validated", "unpaid", "unknown")
+# The request holds the invoice number at Urssaf: the invoice is sent.
+LIVE_STATES = (*OPEN_STATES, "paid", "refused", "cancelled", "recovered")
+# A paid request can still turn unpaid or cancelled (CAERP watches 7 days).
+PAID_WATCH = timedelta(days=7)
+POLL_INTERVAL = {
+    "to_reconcile": timedelta(minutes=15),
+    "sent": timedelta(hours=1),
+    "waiting": timedelta(hours=3),
+    "validated": timedelta(hours=3),
+    "unpaid": timedelta(hours=12),
+    "unknown": timedelta(hours=12),
+    "paid": timedelta(days=1),
+}
+RETRY_DELAY = timedelta(hours=1)
+CRON_LIMIT = 5000
+# Statuses that need someone to act on the invoice.
+ACTIVITY_STATES = ("refused", "unpaid")
+
+
+def status_selection():
+    return [
+        *PAYMENT_STATUSES.items(),
+        *UNCONFIRMED_PAYMENT_STATUSES.items(),
+        ("other", "Undocumented status"),
+    ]
+
+
+class L10nFrUrssafPaymentRequest(models.Model):
+    _name = "l10n.fr.urssaf.payment.request"
+    _description = "Urssaf Payment Request"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Invoice Number",
+        required=True,
+        readonly=True,
+        help="Number sent to Urssaf (numFactureTiers): unique forever at Urssaf.",
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(
+        string="Amount Sent", readonly=True, help="Invoice total incl. VAT sent."
+    )
+    urssaf_id = fields.Char(
+        string="Urssaf ID",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="idDemandePaiement given by Urssaf.",
+    )
+    status_code = fields.Char(
+        string="Urssaf Status Code",
+        readonly=True,
+        help="Status code as Urssaf returned it, even when undocumented.",
+    )
+    status = fields.Selection(
+        selection=status_selection(),
+        string="Urssaf Status",
+        compute="_compute_status",
+        store=True,
+    )
+    state = fields.Selection(
+        selection=STATES, required=True, readonly=True, index=True, default="sent"
+    )
+    rejection_code = fields.Char(string="Reason Code", readonly=True)
+    rejection_label = fields.Char(string="Reason", compute="_compute_rejection_label")
+    rejection_comment = fields.Text(
+        string="Customer's Comment",
+        readonly=True,
+        help="Text typed by the customer when refusing, or by Urssaf.",
+    )
+    error_codes = fields.Char(readonly=True)
+    error_message = fields.Text(
+        string="Why Urssaf Rejected It",
+        readonly=True,
+        help="Urssaf's errors explained, with what to do.",
+    )
+    transfer_date = fields.Date(string="Payout Date", readonly=True)
+    transfer_amount = fields.Monetary(string="Payout Amount", readonly=True)
+    payment_id = fields.Many2one(
+        "account.payment", string="Payout Payment", readonly=True, copy=False
+    )
+    sent_date = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    status_date = fields.Datetime(
+        string="Status Since", readonly=True, help="When we saw the status change."
+    )
+    last_check = fields.Datetime(readonly=True)
+    next_check = fields.Datetime(readonly=True, index=True)
+    is_simulation = fields.Boolean(compute="_compute_is_simulation")
+
+    _sql_constraints = [
+        (
+            "urssaf_id_company_unique",
+            "UNIQUE(company_id, urssaf_id)",
+            "Urssaf gave this payment request id twice.",
+        )
+    ]
+
+    def init(self):
+        # An invoice number is sent once: a single live request per invoice.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (move_id) "
+                "WHERE state != 'error'",
+                SQL.identifier(f"{self._table}_live_move_unique"),
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.depends("status_code")
+    def _compute_status(self):
+        known = dict(status_selection())
+        for request in self:
+            code = request.status_code
+            request.status = code if code in known else (code and "other")
+
+    @api.depends("rejection_code")
+    def _compute_rejection_label(self):
+        for request in self:
+            reason = REJECTION_REASONS.get(request.rejection_code or "")
+            request.rejection_label = reason and f"{reason[0]}: {reason[1]}"
+
+    @api.depends("company_id.l10n_fr_urssaf_environment")
+    def _compute_is_simulation(self):
+        for request in self:
+            request.is_simulation = (
+                request.company_id.l10n_fr_urssaf_environment == "simulation"
+            )
+
+    @api.depends("name", "status_code", "state")
+    def _compute_display_name(self):
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for request in self:
+            request.display_name = f"{request.name} ({states.get(request.state)})"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_live(self):
+        if any(request.state in LIVE_STATES for request in self):
+            raise UserError(
+                self.env._(
+                    "A payment request Urssaf holds cannot be deleted: it is the "
+                    "trace of what was sent."
+                )
+            )
+
+    # ------------------------------------------------------------- following
+
+    def action_refresh(self):
+        """Update status, on demand, for the requests Urssaf may still move."""
+        self.env["account.move"]._l10n_fr_urssaf_check_sender()
+        requests = self.filtered(lambda r: r.state in (*OPEN_STATES, "paid"))
+        if not requests:
+            raise UserError(
+                self.env._("These payment requests can no longer change at Urssaf.")
+            )
+        errors = requests._refresh()
+        if errors:
+            raise UserError("\n".join(sorted(set(errors.values()))))
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _refresh(self, after_batch=None):
+        """Ask Urssaf for these requests: one client per company, one call per
+        10 requests, each call applied in its own savepoint.
+
+        :param after_batch: called with each batch once it is applied (the cron
+            commits there)
+        :return: ``{request: error text}`` for those not refreshed
+        """
+        errors = {}
+        explain = self.env["res.company"]._l10n_fr_urssaf_explain
+        for company, requests in self.sudo().grouped("company_id").items():
+            try:
+                with company._l10n_fr_urssaf_client() as client:
+                    for start in range(0, len(requests), MAX_ITEMS_PER_CALL):
+                        batch = requests[start : start + MAX_ITEMS_PER_CALL]
+                        try:
+                            with self.env.cr.savepoint():
+                                batch._refresh_batch(client)
+                        except UrssafAuthError as exc:
+                            errors.update(dict.fromkeys(requests[start:], explain(exc)))
+                            break
+                        except UrssafError as exc:
+                            errors.update(dict.fromkeys(batch, explain(exc)))
+                            batch._postpone()
+                        if after_batch:
+                            after_batch(batch)
+            except UrssafError as exc:  # no token
+                errors.update(dict.fromkeys(requests, explain(exc)))
+            except RedirectWarning as exc:  # credentials missing
+                errors.update(dict.fromkeys(requests, exc.args[0]))
+        return errors
+
+    def _lock(self):
+        """The requests of this batch nobody else is refreshing right now."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _refresh_batch(self, client):
+        """One search call for at most 10 requests (ids first, else numbers)."""
+        requests = self._lock()
+        by_id = {r.urssaf_id: r for r in requests if r.urssaf_id}
+        by_number = {r.name: r for r in requests if not r.urssaf_id}
+        found = {}
+        if by_id:
+            for info in client.search_by_ids(list(by_id)).items:
+                if info.payment_request_id in by_id:
+                    found[by_id[info.payment_request_id]] = info
+        if by_number:
+            for info in client.search_by_invoice_numbers(list(by_number)).items:
+                if info.invoice_number in by_number:
+                    found[by_number[info.invoice_number]] = info
+        now = fields.Datetime.now()
+        unchanged = requests.browse()
+        for request in requests:
+            info = found.get(request)
+            if info is None:
+                request._apply_missing(now)
+            elif request._status_changed(info):
+                request._apply_info(info, now)
+            else:
+                unchanged |= request
+        # Most polls change nothing: one UPDATE per next-check date.
+        for next_check, group in unchanged.grouped(
+            lambda r: r._next_check(r.state, now)
+        ).items():
+            group.write({"last_check": now, "next_check": next_check})
+
+    def _postpone(self):
+        self.write({"next_check": fields.Datetime.now() + RETRY_DELAY})
+
+    def _next_check(self, state, now):
+        if state == "paid":
+            since = self.status_date or now
+            return now + POLL_INTERVAL["paid"] if now < since + PAID_WATCH else False
+        interval = POLL_INTERVAL.get(state)
+        return interval and now + interval
+
+    def _status_changed(self, info):
+        transfer = (
+            info.transfer_amount,
+            info.transfer_date and info.transfer_date.date(),
+        )
+        return (
+            info.status != self.status_code
+            or info.payment_request_id != self.urssaf_id
+            or info.rejection_code != (self.rejection_code or None)
+            or transfer
+            != (
+                self.transfer_amount or None,
+                self.transfer_date or None,
+            )
+        )
+
+    def _apply_missing(self, now):
+        if self.urssaf_id:
+            # Urssaf lost track of a request it gave us an id for: keep
+            # polling, an employee should look.
+            _logger.warning("Urssaf payment request %s not found", self.id)
+            self.write({"last_check": now, "next_check": now + RETRY_DELAY})
+            return
+        # Answer lost at sending, and Urssaf has no request with this number:
+        # it never received it, so it may be sent again.
+        self.write(
+            {
+                "state": "error",
+                "last_check": now,
+                "next_check": False,
+                "error_codes": "NOT_RECEIVED",
+                "error_message": self.env._(
+                    "Urssaf has no payment request for invoice %(number)s: the lost "
+                    "sending never reached it. You can send the invoice again.",
+                    number=self.name,
+                ),
+            }
+        )
+        self._post_note(self.error_message)
+
+    def _apply_info(self, info, now):
+        """Record what a search returned (:class:`lib.client.PaymentRequestInfo`)."""
+        state = STATE_BY_STATUS.get(info.status, "unknown")
+        status_changed = info.status != self.status_code
+        values = {
+            "urssaf_id": info.payment_request_id or self.urssaf_id,
+            "status_code": info.status,
+            "state": state,
+            "rejection_code": info.rejection_code,
+            "rejection_comment": info.rejection_comment,
+            "transfer_amount": info.transfer_amount,
+            "transfer_date": info.transfer_date and info.transfer_date.date(),
+            "last_check": now,
+        }
+        if status_changed:
+            values["status_date"] = now
+        if self.state == "to_reconcile":
+            values.update(error_codes=False, error_message=False)
+        self.write(values)
+        self.next_check = self._next_check(state, now)
+        if state not in STATE_BY_STATUS.values():
+            _logger.warning(
+                "Undocumented Urssaf status %r, request %s", info.status, self.id
+            )
+        if status_changed:
+            self._post_note(self._status_message(info))
+            if state in ACTIVITY_STATES:
+                self._schedule_activity(info)
+        if state == "paid":
+            self._book_payout()
+
+    def _status_message(self, info):
+        message = self.env._(
+            "Urssaf status of payment request %(id)s: %(status)s.",
+            id=self.urssaf_id,
+            status=info.status_label,
+        )
+        if self.rejection_code:
+            message += " " + self.env._(
+                "Reason: %(reason)s.",
+                reason=self.rejection_label or self.rejection_code,
+            )
+        if self.rejection_comment:
+            message += " " + self.env._(
+                "Comment: %(comment)s", comment=self.rejection_comment
+            )
+        return message
+
+    def _post_note(self, body):
+        """Same note on the request and its invoice, where accountants look."""
+        self.message_post(body=body)
+        self.move_id.sudo().message_post(body=body)
+
+    def _schedule_activity(self, info):
+        move = self.move_id.sudo()
+        if self.state == "refused":
+            note = self.env._(
+                "The customer refused payment request %(id)s (%(reason)s). Check the "
+                "invoice with the customer, then cancel it with a credit note and "
+                "send a corrected invoice.",
+                id=self.urssaf_id,
+                reason=self.rejection_label or self.rejection_code or "-",
+            )
+        else:
+            note = self.env._(
+                "The customer's debit for payment request %(id)s bounced. Urssaf "
+                "blocks the customer's account and tries again; the customer may "
+                "have to pay you directly. Watch the next statuses.",
+                id=self.urssaf_id,
+            )
+        move.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._(
+                "Avance immédiate: %(status)s", status=info.status_label
+            ),
+            note=note,
+            user_id=(move.invoice_user_id or self.env.user).id,
+        )
+
+    # ------------------------------------------------------------- payout
+
+    def _book_payout(self):
+        """Register Urssaf's transfer as a payment of the invoice, once its
+        amount is known."""
+        if self.payment_id or not self.transfer_amount:
+            return
+        move = self.move_id.sudo()
+        journal = self.company_id.l10n_fr_urssaf_journal_id
+        problem = None
+        if not journal:
+            problem = self.env._(
+                "Urssaf paid %(amount)s for %(invoice)s, but no payout journal is set "
+                "in the settings: register the payment by hand, or set the journal.",
+                amount=self._format_amount(self.transfer_amount),
+                invoice=move.name,
+            )
+        elif move.currency_id.is_zero(move.amount_residual):
+            problem = self.env._(
+                "Urssaf paid %(amount)s for %(invoice)s, which has nothing left to "
+                "pay: the customer may have paid you too. Refund what was paid twice.",
+                amount=self._format_amount(self.transfer_amount),
+                invoice=move.name,
+            )
+        if problem:
+            self._post_note(problem)
+            move.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Avance immédiate: payout to book"),
+                note=problem,
+                user_id=(move.invoice_user_id or self.env.user).id,
+            )
+            return
+        wizard = (
+            self.env["account.payment.register"]
+            .sudo()
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create(
+                {
+                    "journal_id": journal.id,
+                    "amount": self.transfer_amount,
+                    "payment_date": self.transfer_date
+                    or fields.Date.context_today(self),
+                    "communication": self.env._(
+                        "Urssaf avance immédiate %(id)s", id=self.urssaf_id
+                    ),
+                }
+            )
+        )
+        self.payment_id = wizard._create_payments()[:1]
+        self._post_note(
+            self.env._(
+                "Urssaf payout of %(amount)s on %(date)s booked as %(payment)s.",
+                amount=self._format_amount(self.transfer_amount),
+                date=self.transfer_date,
+                payment=self.payment_id.name,
+            )
+        )
+
+    def _format_amount(self, amount):
+        return f"{amount:.2f} {self.currency_id.symbol}"
+
+    @api.model
+    def _cron_refresh(self, limit=CRON_LIMIT):
+        """Poll the requests due for a check, 10 per call, each call committed
+        on its own so that a later failure undoes nothing."""
+        domain = [("next_check", "<=", fields.Datetime.now())]
+        requests = self.search(domain, order="next_check, id", limit=limit)
+        remaining = [self.search_count(domain)]
+        cron = self.env["ir.cron"]
+
+        def after_batch(batch):
+            remaining[0] -= len(batch)
+            cron._notify_progress(done=len(batch), remaining=max(remaining[0], 0))
+            if self.env["account.move"]._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        for request, error in requests._refresh(after_batch).items():
+            _logger.warning("Urssaf payment request %s: %s", request.id, error)
+
+    # ------------------------------------------------------------- simulation
+
+    def _simulate(self, action, **kwargs):
+        """Play the customer or Urssaf in local simulation, then refresh."""
+        self.ensure_one()
+        if not self.is_simulation or not self.urssaf_id:
+            raise UserError(self.env._("Only available in local simulation."))
+        self.env["account.move"]._l10n_fr_urssaf_check_sender()
+        simulator = self.company_id._l10n_fr_urssaf_simulator()
+        try:
+            getattr(simulator, action)(self.urssaf_id, **kwargs)
+        except (KeyError, ValueError) as exc:
+            raise UserError(str(exc)) from exc
+        return self.action_refresh()
+
+    def action_simulate_validate(self):
+        return self._simulate("validate")
+
+    def action_simulate_refuse(self):
+        return self._simulate("refuse", code="CONTEST_ERR_FACT")
+
+    def action_simulate_pay(self):
+        return self._simulate("pay")
+
+    def action_simulate_bounce(self):
+        return self._simulate("bounce")

@@ -1,0 +1,1 @@
+from . import l10n_fr_urssaf_send

@@ -1,0 +1,81 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class L10nFrUrssafSend(models.TransientModel):
+    _name = "l10n.fr.urssaf.send"
+    _description = "Send Invoices to Urssaf"
+
+    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
+    line_ids = fields.One2many(
+        "l10n.fr.urssaf.send.line", "wizard_id", compute="_compute_line_ids"
+    )
+    ready_count = fields.Integer(compute="_compute_line_ids")
+    blocked_count = fields.Integer(compute="_compute_line_ids")
+
+    @api.depends("move_ids")
+    def _compute_line_ids(self):
+        for wizard in self:
+            lines = [
+                fields.Command.create(
+                    {
+                        "move_id": move.id,
+                        "problems": "\n".join(move._l10n_fr_urssaf_send_problems()),
+                    }
+                )
+                for move in wizard.move_ids
+            ]
+            wizard.line_ids = [fields.Command.clear(), *lines]
+            ready = wizard.line_ids.filtered("ready")
+            wizard.ready_count = len(ready)
+            wizard.blocked_count = len(wizard.line_ids) - len(ready)
+
+    def action_send(self):
+        """Send the invoices that can go; say how each one went."""
+        self.ensure_one()
+        moves = self.line_ids.filtered("ready").move_id
+        results = moves._l10n_fr_urssaf_send()
+        counts = {}
+        for outcome, _message in results.values():
+            counts[outcome] = counts.get(outcome, 0) + 1
+        failed = [
+            f"{move.name}: {message}"
+            for move, (outcome, message) in results.items()
+            if outcome != "sent"
+        ]
+        message = self.env._(
+            "%(sent)s invoice(s) sent to Urssaf.", sent=counts.get("sent", 0)
+        )
+        if failed:
+            message += "\n" + "\n".join(failed)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Avance immédiate"),
+                "message": message,
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+
+class L10nFrUrssafSendLine(models.TransientModel):
+    _name = "l10n.fr.urssaf.send.line"
+    _description = "Invoice to Send to Urssaf"
+
+    wizard_id = fields.Many2one(
+        "l10n.fr.urssaf.send", required=True, ondelete="cascade"
+    )
+    move_id = fields.Many2one("account.move", string="Invoice", required=True)
+    partner_id = fields.Many2one(related="move_id.partner_id")
+    amount_total = fields.Monetary(related="move_id.amount_total")
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    problems = fields.Text(string="Why It Cannot Be Sent")
+    ready = fields.Boolean(compute="_compute_ready")
+
+    @api.depends("problems")
+    def _compute_ready(self):
+        for line in self:
+            line.ready = not line.problems
