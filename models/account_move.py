@@ -66,20 +66,32 @@ class AccountMove(models.Model):
         compute="_compute_l10n_fr_urssaf_applies"
     )
 
-    @api.depends("invoice_date", "move_type", "partner_id.l10n_fr_urssaf_customer_id")
+    @api.depends(
+        "invoice_date",
+        "move_type",
+        "partner_id.l10n_fr_urssaf_customer_id",
+        "partner_id.l10n_fr_urssaf_activation_date",
+    )
     def _compute_l10n_fr_urssaf_service_period(self):
         for move in self:
             start = move.l10n_fr_urssaf_service_start
             end = move.l10n_fr_urssaf_service_end
+            partner = move.partner_id
             if (
                 not (start or end)
                 and move.move_type == "out_invoice"
                 and move.invoice_date
-                and move.partner_id.l10n_fr_urssaf_customer_id
+                and partner.l10n_fr_urssaf_customer_id
             ):
-                # Services of the invoice's month up to its date; Urssaf wants
-                # one calendar month, already performed.
+                # Services of the invoice's month up to its date, and not
+                # before the activation: Urssaf wants one calendar month,
+                # already performed, with an active account.
                 start, end = move.invoice_date.replace(day=1), move.invoice_date
+                activation = partner.l10n_fr_urssaf_activation_date
+                if activation:
+                    activated = fields.Date.context_today(move, activation)
+                    if start < activated <= end:
+                        start = activated
             move.l10n_fr_urssaf_service_start = start
             move.l10n_fr_urssaf_service_end = end
 

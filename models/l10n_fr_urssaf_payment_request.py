@@ -67,8 +67,9 @@ POLL_INTERVAL = {
 }
 RETRY_DELAY = timedelta(hours=1)
 CRON_LIMIT = 5000
-# Statuses that need someone to act on the invoice.
-ACTIVITY_STATES = ("refused", "unpaid")
+# Statuses that need someone to act on the invoice: a refusal, a bounced
+# debit and how the unpaid request ended.
+ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")
 
 
 def status_selection():
@@ -377,7 +378,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
             )
         if status_changed:
             self._post_note(self._status_message(info))
-            if state in ACTIVITY_STATES:
+            if info.status in ACTIVITY_STATUSES:
                 self._schedule_activity(info)
         if state == "paid":
             self._book_payout()
@@ -406,20 +407,41 @@ class L10nFrUrssafPaymentRequest(models.Model):
 
     def _schedule_activity(self, info):
         move = self.move_id.sudo()
-        if self.state == "refused":
-            note = self.env._(
+        _ = self.env._
+        if info.status == "40":
+            note = _(
                 "The customer refused payment request %(id)s (%(reason)s). Check the "
                 "invoice with the customer, then cancel it with a credit note and "
                 "send a corrected invoice.",
                 id=self.urssaf_id,
                 reason=self.rejection_label or self.rejection_code or "-",
             )
-        else:
-            note = self.env._(
+        elif info.status == "60":
+            note = _(
                 "The customer's debit for payment request %(id)s bounced. Urssaf "
                 "blocks the customer's account and tries again; the customer may "
                 "have to pay you directly. Watch the next statuses.",
                 id=self.urssaf_id,
+            )
+        elif info.status == "111":
+            note = _(
+                "Urssaf cancelled payment request %(id)s after the customer's unpaid "
+                "debit: the avance immédiate no longer covers this invoice, collect "
+                "it from the customer directly.",
+                id=self.urssaf_id,
+            )
+        else:
+            note = _(
+                "Payment request %(id)s was recovered by you from the customer, "
+                "outside Urssaf: register the customer's payment on the invoice.",
+                id=self.urssaf_id,
+            )
+        if self.payment_id and info.status != "40":
+            note += " " + _(
+                "Urssaf had paid you (%(payment)s) and will debit that amount back "
+                "from your account: book that debit against the customer's account, "
+                "the customer then owes you the invoice again.",
+                payment=self.payment_id.name,
             )
         move.activity_schedule(
             "mail.mail_activity_data_todo",

@@ -160,6 +160,44 @@ class TestSendPaymentRequest(PaymentRequestCommon):
         self.assertIn(move.payment_state, ("in_payment", "paid"))
         self.assertEqual(move.l10n_fr_urssaf_state, "paid")
 
+    def draft_in_form(self, partner):
+        with Form(
+            self.env["account.move"].with_context(default_move_type="out_invoice")
+        ) as form:
+            form.partner_id = partner
+            form.invoice_date = fields.Date.context_today(self.env.user)
+            with form.invoice_line_ids.new() as line:
+                line.product_id = self.cleaning
+        return form.record
+
+    def test_service_period_defaults(self):
+        today = fields.Date.context_today(self.env.user)
+        move = self.draft_in_form(self.active_customer())
+        self.assertEqual(
+            (move.l10n_fr_urssaf_service_start, move.l10n_fr_urssaf_service_end),
+            (today.replace(day=1), today),
+        )
+        # A customer activated this month: services from the activation on.
+        recent = self.active_customer(
+            activated_at=datetime.now(),
+            name="Lucie Morel",
+            l10n_fr_urssaf_birth_name="Morel",
+            l10n_fr_urssaf_usage_name=False,
+            l10n_fr_urssaf_first_names="Lucie",
+            email="lucie@example.com",
+            mobile="0611223344",
+        )
+        move = self.draft_in_form(recent)
+        self.assertEqual(move.l10n_fr_urssaf_service_start, today)
+        self.assertEqual(move.invoice_line_ids.l10n_fr_urssaf_nature_code, "60")
+
+    def test_payout_journal_in_settings(self):
+        journal = self.company_data["default_journal_bank"]
+        self.company.l10n_fr_urssaf_journal_id = False
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.l10n_fr_urssaf_journal_id = journal
+        self.assertEqual(self.company.l10n_fr_urssaf_journal_id, journal)
+
     def test_eligibility_matrix(self):
         """Every reason not to send is said before any call, naming the fix."""
         partner = self.active_customer()
@@ -460,6 +498,7 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
                 self.simulator.close_unpaid(request.urssaf_id, final)
                 request.action_refresh()
                 self.assertEqual(request.state, state)
+                self.assertEqual(len(move.activity_ids), 2)
                 self.assertFalse(request.payment_id)
                 # Urssaf did not pay: the customer still owes the invoice.
                 self.assertEqual(move.payment_state, "not_paid")
