@@ -43,7 +43,8 @@ class AccountMove(models.Model):
         "l10n.fr.urssaf.payment.request", "move_id", string="Urssaf Payment Requests"
     )
     l10n_fr_urssaf_request_count = fields.Integer(
-        compute="_compute_l10n_fr_urssaf_request"
+        string="Urssaf Payment Request Count",
+        compute="_compute_l10n_fr_urssaf_request",
     )
     l10n_fr_urssaf_request_id = fields.Many2one(
         "l10n.fr.urssaf.payment.request",

@@ -157,7 +157,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
     )
     last_check = fields.Datetime(readonly=True)
     next_check = fields.Datetime(readonly=True, index=True)
-    is_simulation = fields.Boolean(compute="_compute_is_simulation")
+    is_simulation = fields.Boolean(
+        string="Local Simulation", compute="_compute_is_simulation"
+    )
 
     _sql_constraints = [
         (

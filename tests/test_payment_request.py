@@ -635,6 +635,12 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
         self.assertEqual(request.with_user(clerk).state, "sent")
         with self.assertRaises(AccessError):
             request.with_user(clerk).write({"state": "paid"})
+        # Invoicing users send and follow; Urssaf's answers are written for them.
+        move = self.invoice(self.env["res.partner"].browse(request.partner_id.id))
+        self.assertEqual(move.with_user(clerk)._l10n_fr_urssaf_send()[move][0], "sent")
+        self.simulator.validate(move.l10n_fr_urssaf_request_ids.urssaf_id)
+        move.with_user(clerk).action_l10n_fr_urssaf_refresh()
+        self.assertEqual(move.l10n_fr_urssaf_state, "validated")
         elsewhere = new_test_user(
             self.env,
             "elsewhere",

@@ -33,7 +33,13 @@ def main():
     ]
     for msgid in broken:
         sys.stderr.write(f"fr.po: placeholders differ for {msgid[:70]!r}\n")
-    return 1 if missing or broken else 0
+    # Paths through the .run/addons link mean make pot's cleanup did not run.
+    looped = any(
+        "/.run/" in path for e in polib.pofile(POT) for path, _ in e.occurrences
+    )
+    if looped:
+        sys.stderr.write("pot: source paths under .run/: regenerate with make pot\n")
+    return 1 if missing or broken or looped else 0
 
 
 if __name__ == "__main__":

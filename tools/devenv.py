@@ -584,6 +584,17 @@ def cmd_stop(_args):
 # ---------------------------------------------------------------------------- i18n
 
 
+def _drop_run_occurrences(pot):
+    """Odoo's export follows the ``.run/addons`` link back into the addon and
+    lists every source again under ``.run/…``: keep the real paths only."""
+    with open(pot, encoding="utf-8") as handle:
+        lines = handle.readlines()
+    with open(pot, "w", encoding="utf-8") as handle:
+        handle.writelines(
+            line for line in lines if not (line.startswith("#:") and "/.run/" in line)
+        )
+
+
 def cmd_pot(_args):
     """Regenerate the .pot from a fresh database with the addon installed."""
     python, reason = find_odoo(install=False)
@@ -604,6 +615,7 @@ def cmd_pot(_args):
         export = [f"--i18n-export={pot}", f"--modules={MODULE}", "--stop-after-init"]
         run(odoo_cmd(python, conf, "-d", database, *export, log))
         drop_db(database)
+        _drop_run_occurrences(pot)
     finally:
         if started:
             pg_stop()

@@ -10,8 +10,10 @@ class L10nFrUrssafSend(models.TransientModel):
     line_ids = fields.One2many(
         "l10n.fr.urssaf.send.line", "wizard_id", compute="_compute_line_ids"
     )
-    ready_count = fields.Integer(compute="_compute_line_ids")
-    blocked_count = fields.Integer(compute="_compute_line_ids")
+    ready_count = fields.Integer(string="Invoices Ready", compute="_compute_line_ids")
+    blocked_count = fields.Integer(
+        string="Invoices Blocked", compute="_compute_line_ids"
+    )
 
     @api.depends("move_ids")
     def _compute_line_ids(self):
