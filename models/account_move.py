@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, format_date, format_datetime
 
 from ..lib.exceptions import UrssafError
 from ..lib.payload import PaymentRequest, build_payment_request_payload
@@ -296,11 +296,9 @@ class AccountMove(models.Model):
                     "the Urssaf account (%(activation)s): only services from the "
                     "activation on can be paid by Urssaf. Move the start date, or "
                     "invoice the earlier services without the avance immédiate.",
-                    start=start,
+                    start=format_date(self.env, start),
                     customer=self.partner_id.display_name,
-                    activation=fields.Datetime.context_timestamp(
-                        self, activation
-                    ).replace(tzinfo=None),
+                    activation=format_datetime(self.env, activation),
                 )
             ]
         return []

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from ..lib.codes import (
     MAX_ITEMS_PER_CALL,
@@ -508,13 +508,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
             self.env._(
                 "Urssaf payout of %(amount)s on %(date)s booked as %(payment)s.",
                 amount=self._format_amount(self.transfer_amount),
-                date=self.transfer_date,
+                date=format_date(self.env, self.transfer_date),
                 payment=self.payment_id.name,
             )
         )
 
     def _format_amount(self, amount):
-        return f"{amount:.2f} {self.currency_id.symbol}"
+        return format_amount(self.env, amount, self.currency_id)
 
     @api.model
     def _cron_refresh(self, limit=CRON_LIMIT):

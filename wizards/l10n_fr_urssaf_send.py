@@ -71,7 +71,7 @@ class L10nFrUrssafSendLine(models.TransientModel):
         "l10n.fr.urssaf.send", required=True, ondelete="cascade"
     )
     move_id = fields.Many2one("account.move", string="Invoice", required=True)
-    partner_id = fields.Many2one(related="move_id.partner_id")
+    partner_id = fields.Many2one(related="move_id.partner_id", string="Customer")
     amount_total = fields.Monetary(related="move_id.amount_total")
     currency_id = fields.Many2one(related="move_id.currency_id")
     problems = fields.Text(string="Why It Cannot Be Sent")

@@ -20,8 +20,8 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_payment_request", {
             trigger: ".modal .alert-info:contains(invoice(s) will be sent)",
         },
         {
-            content: "The invoice's line is ready",
-            trigger: ".modal .o_field_widget[name='line_ids'] .o_data_row input:checked",
+            content: "The invoice is listed with nothing blocking it",
+            trigger: ".modal .o_field_widget[name='line_ids'] .o_data_row:not(.text-muted)",
         },
         {
             content: "Send",
