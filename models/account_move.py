@@ -14,6 +14,8 @@ from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES
 _logger = logging.getLogger(__name__)
 
 MOVE_STATES = [("to_send", "To send"), *STATES]
+# Urssaf may still pay these: cancelling needs Urssaf's cancellation.
+HELD_STATES = ("sent", "waiting", "validated", "paid", "unpaid", "unknown")
 # Sent at the activation time + this margin when the service starts that day:
 # Urssaf refuses a period that begins before the activation (BR4).
 ACTIVATION_MARGIN = timedelta(minutes=1)
@@ -63,6 +65,19 @@ class AccountMove(models.Model):
         help="Where the invoice stands with the Urssaf avance immédiate.",
     )
     l10n_fr_urssaf_applies = fields.Boolean(compute="_compute_l10n_fr_urssaf_applies")
+    l10n_fr_urssaf_cancelled = fields.Boolean(
+        string="Cancelled for Urssaf",
+        readonly=True,
+        copy=False,
+        help="Cancelled by a credit note through Request cancellation.",
+    )
+    l10n_fr_urssaf_reissue_of_id = fields.Many2one(
+        "account.move",
+        string="Re-issue Of",
+        readonly=True,
+        copy=False,
+        help="The cancelled invoice this one replaces.",
+    )
     l10n_fr_urssaf_simulation = fields.Boolean(
         compute="_compute_l10n_fr_urssaf_applies"
     )
@@ -108,11 +123,19 @@ class AccountMove(models.Model):
         "move_type",
         "partner_id.l10n_fr_urssaf_customer_id",
         "l10n_fr_urssaf_request_ids.state",
+        "l10n_fr_urssaf_cancelled",
     )
     def _compute_l10n_fr_urssaf_state(self):
         for move in self:
             request = move._l10n_fr_urssaf_latest_request()
-            if request:
+            if move.l10n_fr_urssaf_cancelled and request.state in (
+                False,
+                "error",
+                "refused",
+            ):
+                # Nothing to ask Urssaf: cancelled here only.
+                move.l10n_fr_urssaf_state = "cancelled"
+            elif request:
                 move.l10n_fr_urssaf_state = request.state
             elif (
                 move.move_type == "out_invoice"
@@ -575,6 +598,156 @@ class AccountMove(models.Model):
 
     def action_l10n_fr_urssaf_simulate_pay(self):
         return self._l10n_fr_urssaf_simulate("action_simulate_pay")
+
+    def action_l10n_fr_urssaf_simulate_cancel(self):
+        return self._l10n_fr_urssaf_simulate("action_simulate_cancel")
+
+    # ------------------------------------------------------------ cancellation
+
+    def button_request_cancel(self):
+        if self.l10n_fr_urssaf_state:
+            return self.action_l10n_fr_urssaf_cancel()
+        return super().button_request_cancel()
+
+    def action_l10n_fr_urssaf_cancel(self):
+        """Open the cancellation dialog: credit note, and Urssaf's cancellation
+        when Urssaf holds the request."""
+        self.ensure_one()
+        self._l10n_fr_urssaf_check_sender()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request cancellation"),
+            "res_model": "l10n.fr.urssaf.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    def _l10n_fr_urssaf_cancel_problem(self):
+        """Why this invoice cannot be cancelled now, or None."""
+        self.ensure_one()
+        _ = self.env._
+        if self.move_type != "out_invoice" or self.state != "posted":
+            return _("Only a confirmed customer invoice can be cancelled this way.")
+        if self.l10n_fr_urssaf_cancelled:
+            return _("This invoice is already cancelled: re-issue it if needed.")
+        if self.l10n_fr_urssaf_state == "to_reconcile":
+            return _(
+                "Urssaf's answer to the sending was lost and is being checked: "
+                "update the Urssaf status first, then cancel."
+            )
+        return None
+
+    def _l10n_fr_urssaf_cancel(self, reason, comment=None):
+        """Cancel the invoice with a full credit note reconciled with it, and
+        mark its request for Urssaf's cancellation when Urssaf holds it.
+
+        :return: the credit note
+        """
+        self.ensure_one()
+        self._l10n_fr_urssaf_check_sender()
+        problem = self._l10n_fr_urssaf_cancel_problem()
+        if problem:
+            raise UserError(problem)
+        request = self._l10n_fr_urssaf_latest_request()
+        held = request.state in HELD_STATES
+        reasons = dict(
+            request._fields["cancel_reason"]._description_selection(self.env)
+        )
+        # cancel=True reconciles the credit note with the invoice, after
+        # unreconciling a payout: it becomes the customer's credit until
+        # Urssaf debits it back.
+        refund = self._reverse_moves(
+            [
+                {
+                    "ref": self.env._(
+                        "Cancellation of %(invoice)s: %(reason)s",
+                        invoice=self.name,
+                        reason=reasons[reason],
+                    ),
+                    "invoice_date": fields.Date.context_today(self),
+                }
+            ],
+            cancel=True,
+        )
+        self.l10n_fr_urssaf_cancelled = True
+        message = self.env._(
+            "Cancelled by credit note %(refund)s (%(reason)s).",
+            refund=refund.name,
+            reason=reasons[reason],
+        )
+        if comment:
+            message += " " + comment
+        if held:
+            request.sudo().write(
+                {
+                    "state": "cancel_requested",
+                    "cancel_reason": reason,
+                    "cancel_comment": comment,
+                    "next_check": fields.Datetime.now() + timedelta(hours=1),
+                }
+            )
+            message += " " + self.env._(
+                "Urssaf still holds payment request %(id)s: send the cancellation "
+                "e-mail to Urssaf; its status is followed until Urssaf confirms.",
+                id=request.urssaf_id,
+            )
+        if request.payment_id:
+            message += " " + self.env._(
+                "Urssaf had paid %(amount)s (%(payment)s): once it cancels, Urssaf "
+                "debits that amount from your account. The payout is now the "
+                "customer's credit: match Urssaf's debit with it when it shows on "
+                "your bank statement.",
+                amount=request._format_amount(request.payment_id.amount),
+                payment=request.payment_id.name,
+            )
+        self.message_post(body=message)
+        if request:
+            request.sudo().message_post(body=message)
+        return refund
+
+    def _l10n_fr_urssaf_cancellation_email(self):
+        """The mail composer with the cancellation request to Urssaf."""
+        request = self._l10n_fr_urssaf_latest_request()
+        template = self.env.ref(
+            "l10n_fr_urssaf_avance_immediate.mail_template_cancellation_request"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancellation e-mail to Urssaf"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": request._name,
+                "default_res_ids": request.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+            },
+        }
+
+    def action_l10n_fr_urssaf_reissue(self):
+        """A new draft of this cancelled invoice, same services and period,
+        which gets a new number when confirmed."""
+        self.ensure_one()
+        self._l10n_fr_urssaf_check_sender()
+        if not self.l10n_fr_urssaf_cancelled:
+            raise UserError(self.env._("Cancel the invoice before re-issuing it."))
+        new = self.copy({"l10n_fr_urssaf_reissue_of_id": self.id})
+        self.message_post(
+            body=self.env._(
+                "Re-issued as a new draft invoice: %(new)s.", new=new.display_name
+            )
+        )
+        new.message_post(
+            body=self.env._("Re-issue of the cancelled invoice %(old)s.", old=self.name)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "view_mode": "form",
+            "res_id": new.id,
+        }
 
     # ------------------------------------------------------------ report
 

@@ -22,7 +22,7 @@ _logger = logging.getLogger(__name__)
 #   sent [10] -> waiting [20] -> validated [30, 50] -> paid [70]
 #   waiting -> refused [40]          validated -> unpaid [60]
 #   unpaid -> cancelled [111, 112] or recovered [120]
-#   any open state -> cancelled [110] (at the provider's request)
+#   any open state -> cancel_requested (our e-mail to Urssaf) -> cancelled [110]
 #   error: Urssaf rejected the request at sending; it holds nothing.
 STATES = [
     ("to_reconcile", "Answer lost, checking"),
@@ -33,6 +33,7 @@ STATES = [
     ("paid", "Paid"),
     ("refused", "Refused by the customer"),
     ("unpaid", "Unpaid"),
+    ("cancel_requested", "Cancellation requested"),
     ("cancelled", "Cancelled"),
     ("recovered", "Recovered by the provider"),
     ("unknown", "Other Urssaf status"),
@@ -51,7 +52,15 @@ STATE_BY_STATUS = {
     "120": "recovered",
 }
 # Urssaf may still move these, so they are polled.
-OPEN_STATES = ("to_reconcile", "sent", "waiting", "validated", "unpaid", "unknown")
+OPEN_STATES = (
+    "to_reconcile",
+    "sent",
+    "waiting",
+    "validated",
+    "unpaid",
+    "unknown",
+    "cancel_requested",
+)
 # The request holds the invoice number at Urssaf: the invoice is sent.
 LIVE_STATES = (*OPEN_STATES, "paid", "refused", "cancelled", "recovered")
 # A paid request can still turn unpaid or cancelled (CAERP watches 7 days).
@@ -63,6 +72,7 @@ POLL_INTERVAL = {
     "validated": timedelta(hours=3),
     "unpaid": timedelta(hours=12),
     "unknown": timedelta(hours=12),
+    "cancel_requested": timedelta(hours=6),
     "paid": timedelta(days=1),
 }
 RETRY_DELAY = timedelta(hours=1)
@@ -70,6 +80,14 @@ CRON_LIMIT = 5000
 # Statuses that need someone to act on the invoice: a refusal, a bounced
 # debit and how the unpaid request ended.
 ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")
+
+
+# Reasons Urssaf records on a cancellation at the provider's request (110).
+CANCEL_REASONS = [
+    (code, label)
+    for code, (_category, label) in REJECTION_REASONS.items()
+    if code.startswith("ANNUL_")
+]
 
 
 def status_selection():
@@ -151,6 +169,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
     payment_id = fields.Many2one(
         "account.payment", string="Payout Payment", readonly=True, copy=False
     )
+    cancel_reason = fields.Selection(
+        selection=CANCEL_REASONS,
+        string="Cancellation Reason",
+        readonly=True,
+        help="Reason given to Urssaf when asking for the cancellation.",
+    )
+    cancel_comment = fields.Text(string="Cancellation Comment", readonly=True)
     sent_date = fields.Datetime(readonly=True, default=fields.Datetime.now)
     status_date = fields.Datetime(
         string="Status Since", readonly=True, help="When we saw the status change."
@@ -300,16 +325,17 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 unchanged |= request
         # Most polls change nothing: one UPDATE per next-check date.
         for next_check, group in unchanged.grouped(
-            lambda r: r._next_check(r.state, now)
+            lambda r: r._next_check(r.state, now, r.status_date)
         ).items():
             group.write({"last_check": now, "next_check": next_check})
 
     def _postpone(self):
         self.write({"next_check": fields.Datetime.now() + RETRY_DELAY})
 
-    def _next_check(self, state, now):
+    @api.model
+    def _next_check(self, state, now, since):
         if state == "paid":
-            since = self.status_date or now
+            since = since or now
             return now + POLL_INTERVAL["paid"] if now < since + PAID_WATCH else False
         interval = POLL_INTERVAL.get(state)
         return interval and now + interval
@@ -358,6 +384,10 @@ class L10nFrUrssafPaymentRequest(models.Model):
         """Record what a search returned (:class:`lib.client.PaymentRequestInfo`)."""
         state = STATE_BY_STATUS.get(info.status, "unknown")
         status_changed = info.status != self.status_code
+        waiting_cancel = self.state == "cancel_requested"
+        if waiting_cancel and state in ("sent", "waiting", "validated", "paid"):
+            # Urssaf has not processed our cancellation e-mail yet.
+            state = "cancel_requested"
         values = {
             "urssaf_id": info.payment_request_id or self.urssaf_id,
             "status_code": info.status,
@@ -372,14 +402,26 @@ class L10nFrUrssafPaymentRequest(models.Model):
             values["status_date"] = now
         if self.state == "to_reconcile":
             values.update(error_codes=False, error_message=False)
+        values["next_check"] = self._next_check(
+            state, now, values.get("status_date", self.status_date)
+        )
         self.write(values)
-        self.next_check = self._next_check(state, now)
-        if state not in STATE_BY_STATUS.values():
+        if state not in STATE_BY_STATUS.values() and state != "cancel_requested":
             _logger.warning(
                 "Undocumented Urssaf status %r, request %s", info.status, self.id
             )
         if status_changed:
-            self._post_note(self._status_message(info))
+            message = self._status_message(info)
+            if waiting_cancel and state != "cancel_requested":
+                message += " " + (
+                    self.env._("Urssaf confirmed the cancellation.")
+                    if info.status == "110"
+                    else self.env._(
+                        "Urssaf reports this status instead of the cancellation "
+                        "requested: contact Urssaf."
+                    )
+                )
+            self._post_note(message)
             if info.status in ACTIVITY_STATUSES:
                 self._schedule_activity(info)
         if state == "paid":
@@ -560,3 +602,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
 
     def action_simulate_bounce(self):
         return self._simulate("bounce")
+
+    def action_simulate_cancel(self):
+        """Urssaf processes the cancellation e-mail."""
+        return self._simulate("cancel", code=self.cancel_reason or "ANNUL_AUTRE")

@@ -78,6 +78,12 @@ class ResCompany(models.Model):
         help="Bank journal where the Urssaf payouts are registered as payments of "
         "the invoices they settle.",
     )
+    l10n_fr_urssaf_cancellation_email = fields.Char(
+        string="Urssaf Cancellation Address",
+        default="avance-immediate@urssaf.fr",
+        help="Where requests to cancel a payment request are e-mailed: the API has "
+        "no cancellation operation.",
+    )
     l10n_fr_urssaf_token = fields.Char(
         string="Urssaf Access Token", groups="base.group_system", copy=False
     )

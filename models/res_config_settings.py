@@ -39,6 +39,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_fr_urssaf_journal_id", readonly=False
     )
 
+    l10n_fr_urssaf_cancellation_email = fields.Char(
+        related="company_id.l10n_fr_urssaf_cancellation_email", readonly=False
+    )
+
     @api.onchange("l10n_fr_urssaf_sap_number", "l10n_fr_urssaf_intervenant")
     def _onchange_l10n_fr_urssaf_numbers(self):
         # Users paste "SAP 123 456 789" from their NOVA receipt.

@@ -1,1 +1,2 @@
 from . import l10n_fr_urssaf_send
+from . import l10n_fr_urssaf_cancel

@@ -1,0 +1,222 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .test_payment_request import PaymentRequestCommon
+
+REASONS = ("ANNUL_DBL", "ANNUL_ERR_MNT", "ANNUL_ERR_TECH", "ANNUL_AUTRE")
+
+
+@tagged("post_install", "-at_install")
+class TestCancellation(PaymentRequestCommon):
+    def cancel(self, move, reason="ANNUL_ERR_MNT", comment=None):
+        """Go through the dialog as a user; return what it showed and the
+        action it gave."""
+        action = move.button_request_cancel()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.reason = reason
+        if comment:
+            form.comment = comment
+        wizard = form.save()
+        shown = {
+            "asks_urssaf": wizard.asks_urssaf,
+            "payout_received": wizard.payout_received,
+            "outcome": wizard.outcome,
+        }
+        return shown, wizard.action_confirm()
+
+    def reach(self, request, status):
+        """Drive the simulated Urssaf to ``status`` and refresh the request."""
+        steps = {
+            "10": [],
+            "20": [],
+            "30": [self.simulator.validate],
+            "70": [self.simulator.pay],
+            "60": [self.simulator.validate, self.simulator.bounce],
+            "40": [self.simulator.refuse],
+        }[status]
+        for step in steps:
+            step(request.urssaf_id)
+        if status == "20":
+            self.simulator.advance(minutes=2)
+        request.action_refresh()
+
+    def test_each_status_and_reason(self):
+        paths = {
+            "10": "cancel_requested",
+            "20": "cancel_requested",
+            "30": "cancel_requested",
+            "70": "cancel_requested",
+            "40": "refused",
+            # Last: a bounced debit blocks the customer at Urssaf.
+            "60": "cancel_requested",
+        }
+        partner = self.active_customer()
+        for index, (status, expected) in enumerate(paths.items()):
+            reason = REASONS[index % len(REASONS)]
+            with self.subTest(status=status, reason=reason):
+                move, request = self.sent_invoice(partner)
+                self.reach(request, status)
+                self.assertEqual(request.status_code, status)
+                shown, action = self.cancel(move, reason, comment="Erreur de saisie")
+                refund = move.reversal_move_ids
+                self.assertEqual(refund.state, "posted")
+                self.assertEqual(refund.amount_total, move.amount_total)
+                self.assertEqual(move.payment_state, "reversed")
+                self.assertEqual(request.state, expected)
+                asks = expected == "cancel_requested"
+                self.assertEqual(shown["asks_urssaf"], asks)
+                self.assertEqual(
+                    action.get("res_model") == "mail.compose.message", asks
+                )
+                self.assertEqual(
+                    move.l10n_fr_urssaf_state, expected if asks else "cancelled"
+                )
+                self.assertEqual(request.cancel_reason, reason if asks else False)
+                self.assertIn("Cancelled by credit note", move.message_ids[0].body)
+                # Cancelled once: no second credit note.
+                self.assertTrue(move._l10n_fr_urssaf_cancel_problem())
+                self.simulator.advance(minutes=1)
+
+    def test_rejected_at_sending_is_cancelled_here_only(self):
+        partner = self.active_customer()
+        move = self.invoice(partner)
+        partner.l10n_fr_urssaf_birth_date = partner.l10n_fr_urssaf_birth_date.replace(
+            year=1981
+        )
+        move._l10n_fr_urssaf_send()
+        self.assertEqual(move.l10n_fr_urssaf_state, "error")
+        shown, action = self.cancel(move, "ANNUL_ERR_TECH")
+        self.assertFalse(shown["asks_urssaf"])
+        self.assertEqual(action["type"], "ir.actions.act_window_close")
+        self.assertEqual(move.l10n_fr_urssaf_state, "cancelled")
+        self.assertEqual(move.payment_state, "reversed")
+
+    def test_cancellation_email(self):
+        move, request = self.sent_invoice()
+        _shown, action = self.cancel(move, "ANNUL_DBL", comment="Envoyée deux fois")
+        composer = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        ).save()
+        body = str(composer.body)
+        for expected in (
+            request.urssaf_id,
+            move.name,
+            "132",
+            "Jeanne Martin",
+            "ANNUL_DBL",
+            "Envoyée deux fois",
+            "SAP123456789",
+        ):
+            self.assertIn(expected, body)
+        self.assertIn(request.urssaf_id, composer.subject)
+        self.assertEqual(
+            composer.partner_ids.email, self.company.l10n_fr_urssaf_cancellation_email
+        )
+        self.assertEqual(
+            self.company.l10n_fr_urssaf_cancellation_email, "avance-immediate@urssaf.fr"
+        )
+        composer._action_send_mail()
+        self.assertIn(
+            "avance-immediate@urssaf.fr",
+            request.message_ids[0].mail_ids.email_to
+            or request.message_ids[0].partner_ids.email,
+        )
+
+    def test_polled_until_urssaf_confirms(self):
+        move, request = self.sent_invoice()
+        self.cancel(move, "ANNUL_ERR_MNT")
+        self.assertTrue(request.next_check)
+        # Urssaf has not processed the e-mail yet: still waiting.
+        self.simulator.advance(minutes=2)
+        request.action_refresh()
+        self.assertEqual(request.state, "cancel_requested")
+        self.assertEqual(request.status_code, "20")
+        self.simulator.cancel(request.urssaf_id, "ANNUL_ERR_MNT")
+        request.action_refresh()
+        self.assertRecordValues(
+            request, [{"state": "cancelled", "status": "110", "next_check": False}]
+        )
+        self.assertIn("Urssaf confirmed the cancellation", move.message_ids[0].body)
+        self.assertEqual(move.l10n_fr_urssaf_state, "cancelled")
+
+    def test_urssaf_reports_otherwise(self):
+        move, request = self.sent_invoice()
+        self.cancel(move)
+        self.simulator.refuse(request.urssaf_id)
+        request.action_refresh()
+        self.assertEqual(request.state, "refused")
+        self.assertIn("instead of the cancellation", move.message_ids[0].body)
+
+    def test_payout_already_received(self):
+        move, request = self.sent_invoice()
+        self.reach(request, "70")
+        payment = request.payment_id
+        self.assertTrue(payment)
+        shown, _action = self.cancel(move, "ANNUL_ERR_MNT")
+        self.assertTrue(shown["payout_received"])
+        self.assertIn("debits that amount", shown["outcome"])
+        self.assertIn("debits that amount", move.message_ids[0].body)
+        # Balanced: the credit note settles the invoice, the payout is left as
+        # the customer's credit until Urssaf debits it back.
+        self.assertEqual(move.payment_state, "reversed")
+        receivable = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertFalse(receivable.reconciled)
+        self.assertAlmostEqual(receivable.amount_residual, -132.0)
+
+    def test_reissue(self):
+        move, request = self.sent_invoice()
+        self.cancel(move, "ANNUL_ERR_MNT")
+        action = move.action_l10n_fr_urssaf_reissue()
+        new = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(new.state, "draft")
+        self.assertEqual(new.l10n_fr_urssaf_reissue_of_id, move)
+        self.assertEqual(
+            (new.l10n_fr_urssaf_service_start, new.l10n_fr_urssaf_service_end),
+            (move.l10n_fr_urssaf_service_start, move.l10n_fr_urssaf_service_end),
+        )
+        self.assertEqual(
+            new.invoice_line_ids.mapped("l10n_fr_urssaf_nature_code"), ["60"]
+        )
+        new.invoice_line_ids.quantity = 3
+        new.invoice_date = move.invoice_date
+        new.action_post()
+        self.assertNotEqual(new.name, move.name)
+        self.assertEqual(new._l10n_fr_urssaf_send()[new][0], "sent")
+        self.assertNotEqual(new.l10n_fr_urssaf_request_ids.urssaf_id, request.urssaf_id)
+
+    def test_reissue_needs_cancellation_first(self):
+        move, _request = self.sent_invoice()
+        with self.assertRaises(UserError):
+            move.action_l10n_fr_urssaf_reissue()
+
+    def test_credit_note_explains_it_is_not_sent(self):
+        move, _request = self.sent_invoice()
+        self.cancel(move)
+        refund = move.reversal_move_ids
+        self.assertIn(
+            "Credit notes are never sent", refund._l10n_fr_urssaf_send_problems()[0]
+        )
+
+    def test_other_reason_needs_a_comment(self):
+        move, _request = self.sent_invoice()
+        action = move.button_request_cancel()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(**action["context"])
+            .create({"reason": "ANNUL_AUTRE"})
+        )
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertFalse(move.l10n_fr_urssaf_cancelled)
+
+    def test_access_rights(self):
+        move, _request = self.sent_invoice()
+        employee = new_test_user(self.env, "employee", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            move.with_user(employee)._l10n_fr_urssaf_cancel("ANNUL_DBL")
+        with self.assertRaises(AccessError):
+            move.with_user(employee).action_l10n_fr_urssaf_reissue()
+        self.assertFalse(move.l10n_fr_urssaf_cancelled)
