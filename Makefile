@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEVENV = $(PYTHON) tools/devenv.py
 
-.PHONY: test demo stop lint pot
+.PHONY: test demo stop lint pot bench
 
 test:
 	$(DEVENV) test
@@ -19,3 +19,7 @@ lint:
 # Regenerate i18n/l10n_fr_urssaf_avance_immediate.pot (then complete i18n/fr.po).
 pot:
 	$(DEVENV) pot
+
+# Refresh N payment requests against the simulator (BENCH_ARGS="--n 1000").
+bench:
+	$(PYTHON) tools/bench_refresh.py $(BENCH_ARGS)

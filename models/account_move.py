@@ -706,8 +706,11 @@ class AccountMove(models.Model):
             request.sudo().message_post(body=message)
         return refund
 
-    def _l10n_fr_urssaf_cancellation_email(self):
-        """The mail composer with the cancellation request to Urssaf."""
+    def action_l10n_fr_urssaf_cancellation_email(self):
+        """The mail composer with the cancellation request to Urssaf, also to
+        write it again after the dialog was closed."""
+        self.ensure_one()
+        self._l10n_fr_urssaf_check_sender()
         request = self._l10n_fr_urssaf_latest_request()
         template = self.env.ref(
             "l10n_fr_urssaf_avance_immediate.mail_template_cancellation_request"

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -15,6 +16,15 @@ from ..lib.codes import (
 from ..lib.exceptions import UrssafAuthError, UrssafError
 
 _logger = logging.getLogger(__name__)
+
+
+def _search(client, ids, numbers):
+    """Urssaf's answer for ids and invoice numbers (lib only: runs in a thread)."""
+    infos = client.search_by_ids(ids).items if ids else []
+    if numbers:
+        infos += client.search_by_invoice_numbers(numbers).items
+    return infos
+
 
 # Life of a request (Urssaf status codes in brackets):
 #
@@ -260,22 +270,42 @@ class L10nFrUrssafPaymentRequest(models.Model):
         """Ask Urssaf for these requests: one client per company, one call per
         10 requests, each call applied in its own savepoint.
 
+        The call for the next batch runs in a worker thread while this batch is
+        saved, so the network wait overlaps the database work; the thread only
+        touches the client, never the ORM.
+
         :param after_batch: called with each batch once it is applied (the cron
             commits there)
         :return: ``{request: error text}`` for those not refreshed
         """
         errors = {}
         explain = self.env["res.company"]._l10n_fr_urssaf_explain
-        for company, requests in self.sudo().grouped("company_id").items():
+        requests = self.sudo()
+        requests.fetch(["company_id", "urssaf_id", "name"])
+        for company, company_requests in requests.grouped("company_id").items():
+            batches = [
+                company_requests[start : start + MAX_ITEMS_PER_CALL]
+                for start in range(0, len(company_requests), MAX_ITEMS_PER_CALL)
+            ]
             try:
-                with company._l10n_fr_urssaf_client() as client:
-                    for start in range(0, len(requests), MAX_ITEMS_PER_CALL):
-                        batch = requests[start : start + MAX_ITEMS_PER_CALL]
+                with (
+                    company._l10n_fr_urssaf_client() as client,
+                    ThreadPoolExecutor(max_workers=1) as worker,
+                ):
+                    calls = [worker.submit(_search, client, *batches[0]._search_keys())]
+                    for index, batch in enumerate(batches):
+                        if index + 1 < len(batches):
+                            keys = batches[index + 1]._search_keys()
+                            calls.append(worker.submit(_search, client, *keys))
                         try:
+                            infos = calls[index].result()
                             with self.env.cr.savepoint():
-                                batch._refresh_batch(client)
+                                batch._apply_search(infos)
                         except UrssafAuthError as exc:
-                            errors.update(dict.fromkeys(requests[start:], explain(exc)))
+                            for call in calls[index + 1 :]:
+                                call.cancel()
+                            rest = company_requests[index * MAX_ITEMS_PER_CALL :]
+                            errors.update(dict.fromkeys(rest, explain(exc)))
                             break
                         except UrssafError as exc:
                             errors.update(dict.fromkeys(batch, explain(exc)))
@@ -283,10 +313,17 @@ class L10nFrUrssafPaymentRequest(models.Model):
                         if after_batch:
                             after_batch(batch)
             except UrssafError as exc:  # no token
-                errors.update(dict.fromkeys(requests, explain(exc)))
+                errors.update(dict.fromkeys(company_requests, explain(exc)))
             except RedirectWarning as exc:  # credentials missing
-                errors.update(dict.fromkeys(requests, exc.args[0]))
+                errors.update(dict.fromkeys(company_requests, exc.args[0]))
         return errors
+
+    def _search_keys(self):
+        """Urssaf ids to search, and invoice numbers of requests without one."""
+        return (
+            [r.urssaf_id for r in self if r.urssaf_id],
+            [r.name for r in self if not r.urssaf_id],
+        )
 
     def _lock(self):
         """The requests of this batch nobody else is refreshing right now."""
@@ -299,20 +336,19 @@ class L10nFrUrssafPaymentRequest(models.Model):
         )
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
-    def _refresh_batch(self, client):
-        """One search call for at most 10 requests (ids first, else numbers)."""
+    def _apply_search(self, infos):
+        """Record a search's answer for this batch; requests another worker is
+        refreshing are left to it."""
         requests = self._lock()
         by_id = {r.urssaf_id: r for r in requests if r.urssaf_id}
         by_number = {r.name: r for r in requests if not r.urssaf_id}
         found = {}
-        if by_id:
-            for info in client.search_by_ids(list(by_id)).items:
-                if info.payment_request_id in by_id:
-                    found[by_id[info.payment_request_id]] = info
-        if by_number:
-            for info in client.search_by_invoice_numbers(list(by_number)).items:
-                if info.invoice_number in by_number:
-                    found[by_number[info.invoice_number]] = info
+        for info in infos:
+            request = by_id.get(info.payment_request_id) or by_number.get(
+                info.invoice_number
+            )
+            if request:
+                found[request] = info
         now = fields.Datetime.now()
         unchanged = requests.browse()
         for request in requests:
@@ -445,9 +481,11 @@ class L10nFrUrssafPaymentRequest(models.Model):
         return message
 
     def _post_note(self, body):
-        """Same note on the request and its invoice, where accountants look."""
-        self.message_post(body=body)
-        self.move_id.sudo().message_post(body=body)
+        """Same note on the request and its invoice, where accountants look;
+        logged without notifying followers (activities do that), which also
+        keeps the cron light when many statuses change."""
+        self._message_log(body=body)
+        self.move_id.sudo()._message_log(body=body)
 
     def _schedule_activity(self, info):
         move = self.move_id.sudo()
