@@ -2,6 +2,8 @@
 import logging
 from datetime import datetime, time, timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_date, format_datetime
@@ -737,13 +739,14 @@ class AccountMove(models.Model):
         if not self.l10n_fr_urssaf_cancelled:
             raise UserError(self.env._("Cancel the invoice before re-issuing it."))
         new = self.copy({"l10n_fr_urssaf_reissue_of_id": self.id})
+        # A draft has no number yet: link to it.
         self.message_post(
-            body=self.env._(
-                "Re-issued as a new draft invoice: %(new)s.", new=new.display_name
-            )
+            body=escape(self.env._("Re-issued as a new draft invoice: %(new)s."))
+            % {"new": new._get_html_link()}
         )
         new.message_post(
-            body=self.env._("Re-issue of the cancelled invoice %(old)s.", old=self.name)
+            body=escape(self.env._("Re-issue of the cancelled invoice %(old)s."))
+            % {"old": self._get_html_link()}
         )
         return {
             "type": "ir.actions.act_window",

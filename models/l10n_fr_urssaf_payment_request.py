@@ -92,11 +92,13 @@ CRON_LIMIT = 5000
 ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")
 
 
-# Reasons Urssaf records on a cancellation at the provider's request (110).
+# Reasons Urssaf records on a cancellation at the provider's request (110),
+# REJECTION_REASONS' ANNUL_* codes with English labels (French in fr.po).
 CANCEL_REASONS = [
-    (code, label)
-    for code, (_category, label) in REJECTION_REASONS.items()
-    if code.startswith("ANNUL_")
+    ("ANNUL_DBL", "Duplicate payment request"),
+    ("ANNUL_ERR_MNT", "Wrong amount invoiced"),
+    ("ANNUL_ERR_TECH", "Technical error"),
+    ("ANNUL_AUTRE", "Other (say why)"),
 ]
 
 
@@ -479,6 +481,18 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 "Comment: %(comment)s", comment=self.rejection_comment
             )
         return message
+
+    def _message_post_after_hook(self, message, msg_vals):
+        # The cancellation e-mail is sent from the request: say so where
+        # accountants look.
+        if self.state == "cancel_requested" and message.partner_ids:
+            self.move_id.sudo()._message_log(
+                body=self.env._(
+                    "Cancellation e-mail sent to Urssaf (%(to)s).",
+                    to=", ".join(message.partner_ids.mapped("email")),
+                )
+            )
+        return super()._message_post_after_hook(message, msg_vals)
 
     def _post_note(self, body):
         """Same note on the request and its invoice, where accountants look;

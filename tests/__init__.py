@@ -5,3 +5,4 @@ from . import test_tour_settings
 from . import test_payment_request
 from . import test_tour_payment_request
 from . import test_cancellation
+from . import test_tour_cancellation

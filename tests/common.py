@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from werkzeug.urls import url_parse
 
+from odoo import Command
 from odoo.tests.common import _super_send
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -14,6 +15,76 @@ from ..lib.wsgi_adapter import LOCAL_SIMULATION_URL
 from ..models import res_company
 
 SIMULATOR_HOST = url_parse(LOCAL_SIMULATION_URL).host
+
+# Other people the simulated tax office knows, for tests with several customers.
+PAUL = {
+    "name": "Paul Petit",
+    "l10n_fr_urssaf_civility": "1",
+    "l10n_fr_urssaf_birth_name": "Petit",
+    "l10n_fr_urssaf_usage_name": False,
+    "l10n_fr_urssaf_first_names": "Paul",
+    "email": "paul@example.com",
+    "mobile": "0698765432",
+}
+LUCIE = {
+    "name": "Lucie Morel",
+    "l10n_fr_urssaf_birth_name": "Morel",
+    "l10n_fr_urssaf_usage_name": False,
+    "l10n_fr_urssaf_first_names": "Lucie",
+    "email": "lucie@example.com",
+    "mobile": "0611223344",
+}
+
+
+def customer_values(env, **values):
+    """A private customer with everything Urssaf asks for, as create values."""
+    rennes = env["l10n.fr.urssaf.commune"].search(
+        [("code", "=", "35238"), ("kind", "=", "current")], limit=1
+    )
+    bank = env["res.bank"].create({"name": "BNP", "bic": "BNPAFRPP"})
+    iban = "FR76 3000 4000 0312 3456 7890 143"
+    return {
+        "name": "Jeanne Martin",
+        "l10n_fr_urssaf_civility": "2",
+        "l10n_fr_urssaf_birth_name": "Durand",
+        "l10n_fr_urssaf_usage_name": "Martin",
+        "l10n_fr_urssaf_first_names": "Jeanne Marie",
+        "l10n_fr_urssaf_birth_date": date(1980, 3, 29),
+        "l10n_fr_urssaf_birth_commune_id": rennes.id,
+        "mobile": "06 12 34 56 78",
+        "email": "jeanne.martin@example.com",
+        "street": "8 rue du Soleil",
+        "zip": "35000",
+        "city": "Rennes",
+        "country_id": env.ref("base.fr").id,
+        "bank_ids": [Command.create({"acc_number": iban, "bank_id": bank.id})],
+        **values,
+    }
+
+
+def service_product(env, company):
+    """Cleaning by the hour, nature 60, with 10 % VAT of ``company``."""
+    hour = env.ref("uom.product_uom_hour")
+    tax = env["account.tax"].create(
+        {
+            "name": "TVA 10 % SAP",
+            "amount": 10,
+            "amount_type": "percent",
+            "type_tax_use": "sale",
+            "company_id": company.id,
+        }
+    )
+    return env["product.product"].create(
+        {
+            "name": "Ménage",
+            "type": "service",
+            "uom_id": hour.id,
+            "uom_po_id": hour.id,
+            "list_price": 30.0,
+            "taxes_id": [Command.set(tax.ids)],
+            "l10n_fr_urssaf_nature_code": "60",
+        }
+    )
 
 
 class SimulatorMixin:
@@ -49,36 +120,7 @@ class UrssafCommon(SimulatorMixin, AccountTestInvoicingCommon):
     @classmethod
     def make_customer(cls, **values):
         """A private customer with everything Urssaf asks for."""
-        rennes = cls.env["l10n.fr.urssaf.commune"].search(
-            [("code", "=", "35238"), ("kind", "=", "current")], limit=1
-        )
-        partner = cls.env["res.partner"].create(
-            {
-                "name": "Jeanne Martin",
-                "l10n_fr_urssaf_civility": "2",
-                "l10n_fr_urssaf_birth_name": "Durand",
-                "l10n_fr_urssaf_usage_name": "Martin",
-                "l10n_fr_urssaf_first_names": "Jeanne Marie",
-                "l10n_fr_urssaf_birth_date": date(1980, 3, 29),
-                "l10n_fr_urssaf_birth_commune_id": rennes.id,
-                "mobile": "06 12 34 56 78",
-                "email": "jeanne.martin@example.com",
-                "street": "8 rue du Soleil",
-                "zip": "35000",
-                "city": "Rennes",
-                "country_id": cls.env.ref("base.fr").id,
-                **values,
-            }
-        )
-        bank = cls.env["res.bank"].create({"name": "BNP", "bic": "BNPAFRPP"})
-        cls.env["res.partner.bank"].create(
-            {
-                "partner_id": partner.id,
-                "acc_number": "FR76 3000 4000 0312 3456 7890 143",
-                "bank_id": bank.id,
-            }
-        )
-        return partner
+        return cls.env["res.partner"].create(customer_values(cls.env, **values))
 
     def active_customer(self, activated_at=None, **values):
         """A customer registered with the simulator and active since

@@ -117,11 +117,18 @@ class TestCancellation(PaymentRequestCommon):
             self.company.l10n_fr_urssaf_cancellation_email, "avance-immediate@urssaf.fr"
         )
         composer._action_send_mail()
+        self.assertIn("Cancellation e-mail sent to Urssaf", move.message_ids[0].body)
         self.assertIn(
             "avance-immediate@urssaf.fr",
             request.message_ids[0].mail_ids.email_to
             or request.message_ids[0].partner_ids.email,
         )
+
+    def test_cancellation_email_can_be_written_again(self):
+        move, request = self.sent_invoice()
+        self.cancel(move)
+        action = move.action_l10n_fr_urssaf_cancellation_email()
+        self.assertEqual(action["context"]["default_res_ids"], request.ids)
 
     def test_polled_until_urssaf_confirms(self):
         move, request = self.sent_invoice()
@@ -172,6 +179,7 @@ class TestCancellation(PaymentRequestCommon):
         action = move.action_l10n_fr_urssaf_reissue()
         new = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(new.state, "draft")
+        self.assertIn(f'data-oe-id="{new.id}"', move.message_ids[0].body)
         self.assertEqual(new.l10n_fr_urssaf_reissue_of_id, move)
         self.assertEqual(
             (new.l10n_fr_urssaf_service_start, new.l10n_fr_urssaf_service_end),

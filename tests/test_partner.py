@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..lib.client import UrssafClient
-from .common import UrssafCommon
+from .common import PAUL, UrssafCommon
 
 
 @tagged("post_install", "-at_install")
@@ -19,17 +19,6 @@ class TestCustomerRegistration(UrssafCommon):
         super().setUpClass()
         cls.rennes = cls.env["l10n.fr.urssaf.commune"].search(
             [("code", "=", "35238"), ("kind", "=", "current")], limit=1
-        )
-
-    def _paul(self):
-        return self.make_customer(
-            name="Paul Petit",
-            l10n_fr_urssaf_civility="1",
-            l10n_fr_urssaf_birth_name="Petit",
-            l10n_fr_urssaf_usage_name=False,
-            l10n_fr_urssaf_first_names="Paul",
-            email="paul@example.com",
-            mobile="0698765432",
         )
 
     def test_address_is_split_as_urssaf_wants(self):
@@ -138,7 +127,9 @@ class TestCustomerRegistration(UrssafCommon):
             self.env, login="urssaf_employee", groups="base.group_user"
         )
         with self.assertRaises(AccessError):
-            self._paul().with_user(employee).action_l10n_fr_urssaf_register()
+            self.make_customer(**PAUL).with_user(
+                employee
+            ).action_l10n_fr_urssaf_register()
 
     def test_other_company_user_opens_a_registered_customer(self):
         partner = self.make_customer()
@@ -157,7 +148,7 @@ class TestCustomerRegistration(UrssafCommon):
             as_user.action_l10n_fr_urssaf_refresh_status()
 
     def test_missing_credentials_stop_before_anything_is_sent(self):
-        first, second = self.make_customer(), self._paul()
+        first, second = self.make_customer(), self.make_customer(**PAUL)
         second.company_id = self.env["res.company"].create(
             {"name": "Unconfigured", "l10n_fr_urssaf_environment": "production"}
         )
@@ -167,7 +158,7 @@ class TestCustomerRegistration(UrssafCommon):
 
     def test_cron_goes_on_when_a_company_lacks_credentials(self):
         other = self.env["res.company"].create({"name": "Other SAP provider"})
-        first, second = self.make_customer(), self._paul()
+        first, second = self.make_customer(), self.make_customer(**PAUL)
         second.company_id = other
         (first | second).action_l10n_fr_urssaf_register()
         self.simulator.activate(second.l10n_fr_urssaf_customer_id)
@@ -197,7 +188,7 @@ class TestCustomerRegistration(UrssafCommon):
 
     def test_register_several_customers(self):
         good = self.make_customer()
-        bad = self._paul()
+        bad = self.make_customer(**PAUL)
         bad.l10n_fr_urssaf_birth_date = False
         action = (good | bad).action_l10n_fr_urssaf_register()
         self.assertEqual(action["params"]["type"], "warning")
@@ -211,7 +202,9 @@ class TestCustomerRegistration(UrssafCommon):
         with patch.object(
             UrssafClient, "fetch_token", autospec=True, side_effect=fetch_token
         ) as fetch:
-            (self.make_customer() | self._paul()).action_l10n_fr_urssaf_register()
+            (
+                self.make_customer() | self.make_customer(**PAUL)
+            ).action_l10n_fr_urssaf_register()
         self.assertEqual(fetch.call_count, 1)
         self.assertEqual(len(self.simulator.customers()), 2)
 
@@ -254,7 +247,7 @@ class TestCustomerRegistration(UrssafCommon):
     def test_cron_survives_a_failing_customer(self):
         first, second = (
             self.make_customer(),
-            self._paul(),
+            self.make_customer(**PAUL),
         )
         (first | second).action_l10n_fr_urssaf_register()
         first.l10n_fr_urssaf_customer_id = "unknown-to-urssaf"

@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 
 from ..lib.client import PaymentRequestInfo, UrssafClient
 from ..lib.payload import build_payment_request_payload
-from .common import UrssafCommon
+from .common import LUCIE, PAUL, UrssafCommon, service_product
 
 
 class PaymentRequestCommon(UrssafCommon):
@@ -20,26 +20,8 @@ class PaymentRequestCommon(UrssafCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.l10n_fr_urssaf_journal_id = cls.company_data["default_journal_bank"]
-        cls.tax_10 = cls.env["account.tax"].create(
-            {
-                "name": "TVA 10 % SAP",
-                "amount": 10,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "company_id": cls.company.id,
-            }
-        )
-        cls.cleaning = cls.env["product.product"].create(
-            {
-                "name": "Ménage",
-                "type": "service",
-                "uom_id": cls.env.ref("uom.product_uom_hour").id,
-                "uom_po_id": cls.env.ref("uom.product_uom_hour").id,
-                "list_price": 30.0,
-                "taxes_id": [Command.set(cls.tax_10.ids)],
-                "l10n_fr_urssaf_nature_code": "60",
-            }
-        )
+        cls.cleaning = service_product(cls.env, cls.company)
+        cls.tax_10 = cls.cleaning.taxes_id
         cls.delivery = cls.env["product.product"].create(
             {
                 "name": "Livraison de courses",
@@ -180,12 +162,7 @@ class TestSendPaymentRequest(PaymentRequestCommon):
         # A customer activated this month: services from the activation on.
         recent = self.active_customer(
             activated_at=datetime.now(),
-            name="Lucie Morel",
-            l10n_fr_urssaf_birth_name="Morel",
-            l10n_fr_urssaf_usage_name=False,
-            l10n_fr_urssaf_first_names="Lucie",
-            email="lucie@example.com",
-            mobile="0611223344",
+            **LUCIE,
         )
         move = self.draft_in_form(recent)
         self.assertEqual(move.l10n_fr_urssaf_service_start, today)
@@ -201,15 +178,7 @@ class TestSendPaymentRequest(PaymentRequestCommon):
     def test_eligibility_matrix(self):
         """Every reason not to send is said before any call, naming the fix."""
         partner = self.active_customer()
-        pending = self.make_customer(
-            name="Paul Petit",
-            l10n_fr_urssaf_civility="1",
-            l10n_fr_urssaf_birth_name="Petit",
-            l10n_fr_urssaf_usage_name=False,
-            l10n_fr_urssaf_first_names="Paul",
-            email="paul@example.com",
-            mobile="0698765432",
-        )
+        pending = self.make_customer(**PAUL)
         pending.action_l10n_fr_urssaf_register()
         stranger = self.env["res.partner"].create({"name": "Not registered"})
         today = fields.Date.context_today(self.env.user)
@@ -230,12 +199,7 @@ class TestSendPaymentRequest(PaymentRequestCommon):
             "before Lucie Morel activated": self.invoice(
                 self.active_customer(
                     activated_at=datetime.now() - timedelta(days=1),
-                    name="Lucie Morel",
-                    l10n_fr_urssaf_birth_name="Morel",
-                    l10n_fr_urssaf_usage_name=False,
-                    l10n_fr_urssaf_first_names="Lucie",
-                    email="lucie@example.com",
-                    mobile="0611223344",
+                    **LUCIE,
                 ),
             ),
             "has no Urssaf service nature": self.invoice(
@@ -335,12 +299,7 @@ class TestSendPaymentRequest(PaymentRequestCommon):
         partner = self.active_customer()
         good = self.invoice(partner)
         other = self.active_customer(
-            name="Lucie Morel",
-            l10n_fr_urssaf_birth_name="Morel",
-            l10n_fr_urssaf_usage_name=False,
-            l10n_fr_urssaf_first_names="Lucie",
-            email="lucie@example.com",
-            mobile="0611223344",
+            **LUCIE,
         )
         # A birth date that differs from the registration: Urssaf does not
         # recognise the customer.
@@ -618,11 +577,7 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
         with self.assertRaises(AccessError):
             self.invoice(
                 self.active_customer(
-                    name="Lucie Morel",
-                    l10n_fr_urssaf_birth_name="Morel",
-                    l10n_fr_urssaf_usage_name=False,
-                    email="lucie@example.com",
-                    mobile="0611223344",
+                    **LUCIE,
                 )
             ).with_user(employee)._l10n_fr_urssaf_send()
         clerk = new_test_user(

@@ -1,14 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import SimulatorMixin
+from .common import SimulatorMixin, customer_values, service_product
 
 
-@tagged("post_install", "-at_install")
-class TestTourPaymentRequest(SimulatorMixin, HttpCase):
+class UrssafTourMixin:
+    """What the invoice tours start from: a French company, with its SAP number
+    and payout journal, where the admin works, and a customer active with the
+    simulator for two months."""
+
     def french_company(self):
         """A company keeping its books in euros under the French chart: the
         French demo company when there is one, else a new one."""
@@ -33,34 +36,10 @@ class TestTourPaymentRequest(SimulatorMixin, HttpCase):
         return company
 
     def active_customer(self, company):
-        rennes = self.env["l10n.fr.urssaf.commune"].search(
-            [("code", "=", "35238"), ("kind", "=", "current")], limit=1
-        )
-        bnp = self.env["res.bank"].create({"name": "BNP", "bic": "BNPAFRPP"})
-        iban = "FR76 3000 4000 0312 3456 7890 143"
         partner = (
             self.env["res.partner"]
             .with_company(company)
-            .create(
-                {
-                    "name": "Jeanne Martin",
-                    "l10n_fr_urssaf_civility": "2",
-                    "l10n_fr_urssaf_birth_name": "Durand",
-                    "l10n_fr_urssaf_usage_name": "Martin",
-                    "l10n_fr_urssaf_first_names": "Jeanne Marie",
-                    "l10n_fr_urssaf_birth_date": date(1980, 3, 29),
-                    "l10n_fr_urssaf_birth_commune_id": rennes.id,
-                    "mobile": "06 12 34 56 78",
-                    "email": "jeanne.martin@example.com",
-                    "street": "8 rue du Soleil",
-                    "zip": "35000",
-                    "city": "Rennes",
-                    "country_id": self.env.ref("base.fr").id,
-                    "bank_ids": [
-                        Command.create({"acc_number": iban, "bank_id": bnp.id})
-                    ],
-                }
-            )
+            .create(customer_values(self.env))
         )
         partner.action_l10n_fr_urssaf_register()
         self.simulator.activate(
@@ -73,27 +52,7 @@ class TestTourPaymentRequest(SimulatorMixin, HttpCase):
 
     def posted_invoice(self, company, partner):
         """An invoice of 4 hours of cleaning performed last month."""
-        hour = self.env.ref("uom.product_uom_hour")
-        tax = self.env["account.tax"].create(
-            {
-                "name": "TVA 10 % SAP",
-                "amount": 10,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "company_id": company.id,
-            }
-        )
-        cleaning = self.env["product.product"].create(
-            {
-                "name": "Ménage",
-                "type": "service",
-                "uom_id": hour.id,
-                "uom_po_id": hour.id,
-                "list_price": 30.0,
-                "taxes_id": [Command.set(tax.ids)],
-                "l10n_fr_urssaf_nature_code": "60",
-            }
-        )
+        cleaning = service_product(self.env, company)
         today = fields.Date.context_today(partner)
         last_month_end = today.replace(day=1) - timedelta(days=1)
         move = (
@@ -112,7 +71,7 @@ class TestTourPaymentRequest(SimulatorMixin, HttpCase):
                                 "product_id": cleaning.id,
                                 "quantity": 4,
                                 "price_unit": 30,
-                                "tax_ids": [Command.set(tax.ids)],
+                                "tax_ids": [Command.set(cleaning.taxes_id.ids)],
                             }
                         )
                     ],
@@ -122,13 +81,22 @@ class TestTourPaymentRequest(SimulatorMixin, HttpCase):
         move.action_post()
         return move
 
-    def test_send_an_invoice_until_paid(self):
+    def posted_invoice_of_admin_company(self):
+        """A posted invoice of an active customer, in the French company made
+        the admin's current one."""
         company = self.french_company()
         self.env.ref("base.user_admin").write(
             {"company_ids": [Command.link(company.id)], "company_id": company.id}
         )
         partner = self.active_customer(company)
-        move = self.posted_invoice(company, partner)
+        return self.posted_invoice(company, partner)
+
+
+@tagged("post_install", "-at_install")
+class TestTourPaymentRequest(UrssafTourMixin, SimulatorMixin, HttpCase):
+    def test_send_an_invoice_until_paid(self):
+        move = self.posted_invoice_of_admin_company()
+        company = move.company_id
         self.assertEqual(move.l10n_fr_urssaf_state, "to_send")
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
