@@ -82,5 +82,5 @@ class L10nFrUrssafCancel(models.TransientModel):
         asks_urssaf = self.asks_urssaf
         self.move_id._l10n_fr_urssaf_cancel(self.reason, (self.comment or "").strip())
         if asks_urssaf:
-            return self.move_id._l10n_fr_urssaf_cancellation_email()
+            return self.move_id.action_l10n_fr_urssaf_cancellation_email()
         return {"type": "ir.actions.act_window_close"}
