@@ -116,6 +116,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
     _check_company_auto = True
+    # Invoicing users only read requests, yet write the cancellation e-mail
+    # and notes on them.
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Invoice Number",

@@ -220,6 +220,25 @@ class TestCancellation(PaymentRequestCommon):
             wizard.action_confirm()
         self.assertFalse(move.l10n_fr_urssaf_cancelled)
 
+    def test_invoicing_user_cancels_and_emails_urssaf(self):
+        move, request = self.sent_invoice()
+        clerk = new_test_user(
+            self.env,
+            "clerk",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        _shown, action = self.cancel(move.with_user(clerk))
+        composer = Form(
+            self.env[action["res_model"]]
+            .with_user(clerk)
+            .with_context(**action["context"])
+        ).save()
+        composer._action_send_mail()
+        self.assertEqual(request.message_ids[0].author_id, clerk.partner_id)
+        self.assertEqual(request.state, "cancel_requested")
+
     def test_access_rights(self):
         move, _request = self.sent_invoice()
         employee = new_test_user(self.env, "employee", groups="base.group_user")
