@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 from datetime import datetime, time, timedelta
 
 from markupsafe import escape
@@ -12,8 +11,6 @@ from ..lib.exceptions import UrssafError
 from ..lib.payload import PaymentRequest, build_payment_request_payload
 from ..lib.validators import validate_payment_request_payload
 from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES
-
-_logger = logging.getLogger(__name__)
 
 MOVE_STATES = [("to_send", "To send"), *STATES]
 # Urssaf may still pay these: cancelling needs Urssaf's cancellation.

@@ -14,6 +14,7 @@ from ..lib.codes import (
     UNCONFIRMED_PAYMENT_STATUSES,
 )
 from ..lib.exceptions import UrssafAuthError, UrssafError
+from ..lib.simulator.errors import SimulatorError
 
 _logger = logging.getLogger(__name__)
 
@@ -642,7 +643,8 @@ class L10nFrUrssafPaymentRequest(models.Model):
         simulator = self.company_id._l10n_fr_urssaf_simulator()
         try:
             getattr(simulator, action)(self.urssaf_id, **kwargs)
-        except (KeyError, ValueError) as exc:
+        except (SimulatorError, KeyError, ValueError) as exc:
+            # Urssaf's simulated side has moved on (e.g. validated by itself).
             raise UserError(str(exc)) from exc
         return self.action_refresh()
 

@@ -6,7 +6,7 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import Command, fields, sql_db
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -511,6 +511,12 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
         request.action_refresh()
         self.assertFalse(request.payment_id)
         self.assertIn("no payout journal", move.activity_ids.note)
+
+    def test_simulation_button_on_a_request_urssaf_moved(self):
+        _move, request = self.sent_invoice()
+        self.simulator.validate(request.urssaf_id)
+        with self.assertRaises(UserError):
+            request.action_simulate_validate()
 
     def test_undocumented_status_is_kept(self):
         _move, request = self.sent_invoice()
