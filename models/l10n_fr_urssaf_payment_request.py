@@ -241,7 +241,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 request.company_id.l10n_fr_urssaf_environment == "simulation"
             )
 
-    @api.depends("name", "status_code", "state")
+    @api.depends("name", "state")
     def _compute_display_name(self):
         states = dict(self._fields["state"]._description_selection(self.env))
         for request in self:
@@ -383,18 +383,21 @@ class L10nFrUrssafPaymentRequest(models.Model):
         return interval and now + interval
 
     def _status_changed(self, info):
-        transfer = (
-            info.transfer_amount,
-            info.transfer_date and info.transfer_date.date(),
-        )
+        # Amounts come as Decimal, are stored as float: compare in cents.
+        amount = info.transfer_amount
         return (
             info.status != self.status_code
             or info.payment_request_id != self.urssaf_id
             or info.rejection_code != (self.rejection_code or None)
-            or transfer
-            != (
-                self.transfer_amount or None,
-                self.transfer_date or None,
+            or (info.transfer_date and info.transfer_date.date())
+            != (self.transfer_date or None)
+            or (amount is None) != (not self.transfer_amount)
+            or (
+                amount is not None
+                and self.currency_id.compare_amounts(
+                    float(amount), self.transfer_amount
+                )
+                != 0
             )
         )
 

@@ -11,6 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..lib.client import PaymentRequestInfo, UrssafClient
+from ..lib.codes import payment_status_label, payment_status_state
 from ..lib.payload import build_payment_request_payload
 from .common import LUCIE, PAUL, UrssafCommon, service_product
 
@@ -488,16 +489,30 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
             request.action_refresh()
             self.assertFalse(request.next_check)
 
-    def test_payout_amount_not_known_yet(self):
-        _move, request = self.sent_invoice()
+    def apply_status(self, request, status, **values):
+        """Record an answer the simulator cannot give (undocumented status,
+        transfer announced without its amount)."""
         info = PaymentRequestInfo(
             payment_request_id=request.urssaf_id,
-            status="70",
-            status_label="Payée",
-            state="paid",
-            transfer_date=datetime.now(),
+            status=status,
+            status_label=payment_status_label(status),
+            state=payment_status_state(status),
+            **values,
         )
         request._apply_info(info, fields.Datetime.now())
+
+    def test_payout_amount_with_cents_is_not_seen_as_a_change(self):
+        _move, request = self.sent_invoice()
+        self.simulator.pay(request.urssaf_id, amount="131.10")
+        request.action_refresh()
+        self.assertEqual(request.transfer_amount, 131.10)
+        with self.company._l10n_fr_urssaf_client() as client:
+            (info,) = client.search_by_ids([request.urssaf_id]).items
+        self.assertFalse(request._status_changed(info))
+
+    def test_payout_amount_not_known_yet(self):
+        _move, request = self.sent_invoice()
+        self.apply_status(request, "70", transfer_date=datetime.now())
         self.assertEqual(request.state, "paid")
         self.assertFalse(request.payment_id)
         self.simulator.pay(request.urssaf_id)
@@ -520,14 +535,8 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
 
     def test_undocumented_status_is_kept(self):
         _move, request = self.sent_invoice()
-        info = PaymentRequestInfo(
-            payment_request_id=request.urssaf_id,
-            status="999",
-            status_label="Statut inconnu (999)",
-            state="unknown",
-        )
         with mute_logger("odoo.addons.l10n_fr_urssaf_avance_immediate.models"):
-            request._apply_info(info, fields.Datetime.now())
+            self.apply_status(request, "999")
         self.assertRecordValues(
             request, [{"state": "unknown", "status": "other", "status_code": "999"}]
         )
