@@ -22,4 +22,4 @@ pot:
 
 # Refresh N payment requests against the simulator (BENCH_ARGS="--n 1000").
 bench:
-	$(PYTHON) tools/bench_refresh.py $(BENCH_ARGS)
+	$(DEVENV) bench $(BENCH_ARGS)

@@ -192,9 +192,10 @@ class TestSendPaymentRequest(PaymentRequestCommon):
                 partner,
                 l10n_fr_urssaf_service_start=self.period[0] - timedelta(days=3),
             ),
+            # Tomorrow alone: a one-day period, whatever the month ends on.
             "in the future": self.invoice(
                 partner,
-                l10n_fr_urssaf_service_start=today,
+                l10n_fr_urssaf_service_start=today + timedelta(days=1),
                 l10n_fr_urssaf_service_end=today + timedelta(days=1),
             ),
             "before Lucie Morel activated": self.invoice(

@@ -5,8 +5,11 @@ Called by the Makefile (``make test``, ``make demo``, ``make stop``, ``make lint
 Standard library only: it runs before anything is installed.
 
 Odoo is found the way users have it: ``$ODOO_PYTHON`` if set, else ``python3`` if
-it imports Odoo 18.  PostgreSQL runs as a private cluster under ``.run/`` (unix
-socket only), owned by an unprivileged system user when invoked as root.
+it imports Odoo 18.  Failing both, Odoo 18.0 is installed into a virtual
+environment of our own under ``.run/venv`` (never into the system Python), from
+``$ODOO_SOURCE_URL``, with Odoo's own pinned requirements.  PostgreSQL runs as a
+private cluster under ``.run/`` (unix socket only), owned by an unprivileged
+system user when invoked as root.
 """
 
 import argparse
@@ -14,6 +17,7 @@ import ast
 import contextlib
 import glob
 import hashlib
+import importlib.util
 import os
 import pwd
 import re
@@ -22,6 +26,8 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
+import tarfile
 import time
 import urllib.request
 import zipfile
@@ -39,6 +45,11 @@ DEMO_DB = os.environ.get("DEMO_DB", "urssaf_demo")
 DEMO_PORT = int(os.environ.get("DEMO_PORT", "8069"))
 DEMO_PID = os.path.join(RUN, "odoo-demo.pid")
 ODOO_SOURCE_URL = "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
+VENV = os.path.join(RUN, "venv")
+VENV_PYTHON = os.path.join(VENV, "bin", "python")
+ODOO_SRC = os.path.join(RUN, "odoo-src")
+# Replacements for pins of Odoo's requirements.txt that do not build here.
+ODOO_CONSTRAINTS = os.path.join(ROOT, "odoo-constraints.txt")
 # Browser tours live in tests/test_tour_*.py; the layer is told by module name.
 TOUR_MODULE_RE = re.compile(rf"odoo\.addons\.{MODULE}\.tests\.test_tour")
 LOG_LINE_RE = re.compile(
@@ -84,46 +95,203 @@ def _odoo_major(python):
     return proc.stdout.strip(), ""
 
 
-def _install_official_odoo(python):
-    """Try Odoo's published 18.0 source; return a reason when it cannot be had."""
-    if os.environ.get("ODOO_AUTO_INSTALL", "1") == "0":
-        return "ODOO_AUTO_INSTALL=0"
-    try:
-        request = urllib.request.Request(ODOO_SOURCE_URL, method="HEAD")
-        urllib.request.urlopen(request, timeout=15).close()  # noqa: S310
-    except OSError as exc:
-        detail = getattr(exc, "reason", exc)
-        return f"Odoo's published 18.0 source cannot be reached ({detail})"
-    say(f"No Odoo 18 found: installing the official 18.0 source ({ODOO_SOURCE_URL})")
-    proc = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", ODOO_SOURCE_URL],
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode:
-        errors = [line for line in proc.stderr.splitlines() if "ERROR" in line]
-        detail = errors[-1].strip() if errors else "pip failed"
-        return f"installing Odoo's published 18.0 source failed ({detail})"
-    return ""
-
-
-def find_odoo(install=True):
-    """Return (python, "") for a Python importing Odoo 18, else (None, reason)."""
-    python = os.environ.get("ODOO_PYTHON") or "python3"
+def _odoo_major_reason(python, label):
+    """(python, "") when it runs Odoo 18, else (None, why not)."""
     major, error = _odoo_major(python)
     if major == "18":
         return python, ""
-    reason = (
-        f"{python} has Odoo {major}, not 18"
-        if major
-        else f"{python} cannot import odoo ({error})"
-    )
-    if os.environ.get("ODOO_PYTHON") or not install:
-        return None, reason
-    failure = _install_official_odoo(python)
-    if not failure and _odoo_major(python)[0] == "18":
+    if major:
+        return None, f"{label} has Odoo {major}, not 18"
+    return None, f"{label} cannot import odoo ({error})"
+
+
+def find_odoo(install=True):
+    """Return (python, "") for a Python importing Odoo 18, else (None, reason).
+
+    ``$ODOO_PYTHON`` wins, then ``python3``, then our own ``.run/venv``, which
+    is made and filled when ``install`` is true and nothing else has Odoo 18.
+    """
+    if os.environ.get("ODOO_PYTHON"):
+        python = os.environ["ODOO_PYTHON"]
+        return _odoo_major_reason(python, f"$ODOO_PYTHON ({python})")
+    python, reason = _odoo_major_reason("python3", "python3")
+    if python:
         return python, ""
-    return None, f"{reason}; {failure or 'the installed source is not Odoo 18'}"
+    reasons = [reason]
+    if os.path.exists(VENV_PYTHON):
+        python, reason = _odoo_major_reason(VENV_PYTHON, VENV_PYTHON)
+        if python:
+            return python, ""
+        reasons.append(reason)
+    if install:
+        failure = install_odoo_venv()
+        if not failure:
+            return VENV_PYTHON, ""
+        reasons.append(failure)
+    return None, "; ".join(reasons)
+
+
+def dev_python():
+    """The interpreter for tools that need no Odoo (lint, the lib layer): the
+    one running Odoo 18 if any, else our venv, made without Odoo if need be."""
+    python, _reason = find_odoo(install=False)
+    if python:
+        return python
+    if os.environ.get("ODOO_PYTHON"):
+        return os.environ["ODOO_PYTHON"]
+    make_venv()
+    return VENV_PYTHON
+
+
+# ------------------------------------------------------- Odoo in our own venv
+
+
+def requirement_name(line):
+    """``psycopg2==2.9.5 ; python_version == '3.11'`` -> ``psycopg2``."""
+    name = re.split(r"[<>=!~;\[ @]", line.split("#")[0].strip(), maxsplit=1)[0]
+    return name.lower().replace("_", "-")
+
+
+def odoo_requirements(odoo_lines, constraint_lines):
+    """Odoo's pinned requirements with each package of ``constraint_lines``
+    taking its lines there instead of Odoo's (a pin never builds alongside
+    another pin of the same package)."""
+    overrides = [line.strip() for line in constraint_lines if requirement_name(line)]
+    replaced = {requirement_name(line) for line in overrides}
+    kept = [
+        line.rstrip("\n")
+        for line in odoo_lines
+        if requirement_name(line) not in replaced
+    ]
+    return [*kept, *overrides]
+
+
+def _header_found(name):
+    folders = ["/usr/include", "/usr/local/include", sysconfig.get_paths()["include"]]
+    return any(os.path.exists(os.path.join(folder, name)) for folder in folders)
+
+
+def _any_program(*names):
+    return any(shutil.which(name) for name in names)
+
+
+def _postgresql_found():
+    return bool(shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+
+
+# Debian packages, what needs each, and how to see it is there.
+SYSTEM_PACKAGES = (
+    ("postgresql", ("test", "demo"), _postgresql_found),
+    ("chromium", ("test",), lambda: _any_program("chromium", "chromium-browser")),
+    ("wkhtmltopdf", ("test", "demo"), lambda: shutil.which("wkhtmltopdf")),
+    ("python3-venv", ("venv",), lambda: importlib.util.find_spec("ensurepip")),
+    ("build-essential", ("odoo",), lambda: shutil.which("gcc")),
+    ("python3-dev", ("odoo",), lambda: _header_found("Python.h")),
+    ("libpq-dev", ("odoo",), lambda: shutil.which("pg_config")),
+    ("libldap2-dev", ("odoo",), lambda: _header_found("ldap.h")),
+    ("libsasl2-dev", ("odoo",), lambda: _header_found("sasl/sasl.h")),
+)
+
+
+def missing_system_packages(*uses):
+    return [
+        package
+        for package, needed_for, found in SYSTEM_PACKAGES
+        if set(needed_for) & set(uses) and not found()
+    ]
+
+
+def require_system_packages(*uses):
+    missing = missing_system_packages(*uses)
+    if missing:
+        names = " ".join(missing)
+        raise SetupError(
+            f"missing system packages ({names}): sudo apt-get install -y {names}"
+        )
+
+
+def make_venv():
+    if not os.path.exists(VENV_PYTHON):
+        require_system_packages("venv")
+        say(f"Creating the virtual environment {VENV}")
+        run([sys.executable, "-m", "venv", VENV])
+
+
+def fetch_odoo_source(url):
+    """Download and unpack Odoo's source archive; return its folder."""
+    marker = os.path.join(ODOO_SRC, ".source-url")
+    with contextlib.suppress(FileNotFoundError):
+        with open(marker, encoding="utf-8") as handle:
+            if handle.read() == url:
+                return _odoo_source_folder()
+    archive = os.path.join(RUN, "downloads", "odoo-18.0-src.tar.gz")
+    os.makedirs(os.path.dirname(archive), exist_ok=True)
+    say(f"Downloading Odoo's 18.0 source from {url}")
+    with (
+        urllib.request.urlopen(url, timeout=60) as response,  # noqa: S310
+        open(archive, "wb") as handle,
+    ):
+        shutil.copyfileobj(response, handle, 1 << 20)
+    shutil.rmtree(ODOO_SRC, ignore_errors=True)
+    with tarfile.open(archive) as tar:
+        # The "data" filter is in Python 3.11.4 and later; Debian 12 has 3.11.2.
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(ODOO_SRC, **safe)  # noqa: S202
+    folder = _odoo_source_folder()
+    with open(marker, "w", encoding="utf-8") as handle:
+        handle.write(url)
+    return folder
+
+
+def _odoo_source_folder():
+    releases = glob.glob(os.path.join(ODOO_SRC, "*", "odoo", "release.py"))
+    releases += glob.glob(os.path.join(ODOO_SRC, "odoo", "release.py"))
+    if not releases:
+        raise SetupError(f"no Odoo source (odoo/release.py) in {ODOO_SRC}")
+    with open(releases[0], encoding="utf-8") as handle:
+        if not re.search(r"^version_info = \(18, 0\b", handle.read(), re.M):
+            raise SetupError(f"the source in {ODOO_SRC} is not Odoo 18.0")
+    return os.path.dirname(os.path.dirname(releases[0]))
+
+
+def install_odoo_venv():
+    """Install Odoo 18.0 into ``.run/venv``; return why not, or ""."""
+    if os.environ.get("ODOO_AUTO_INSTALL", "1") == "0":
+        return "ODOO_AUTO_INSTALL=0"
+    url = os.environ.get("ODOO_SOURCE_URL") or ODOO_SOURCE_URL
+    require_system_packages("venv", "odoo")
+    try:
+        source = fetch_odoo_source(url)
+    except OSError as exc:
+        detail = getattr(exc, "reason", None) or exc
+        return f"Odoo's 18.0 source cannot be had from {url} ({detail})"
+    make_venv()
+    with open(os.path.join(source, "requirements.txt"), encoding="utf-8") as handle:
+        odoo_lines = handle.readlines()
+    with open(ODOO_CONSTRAINTS, encoding="utf-8") as handle:
+        constraint_lines = handle.readlines()
+    requirements = os.path.join(VENV, "odoo-requirements.txt")
+    with open(requirements, "w", encoding="utf-8") as handle:
+        handle.writelines(
+            f"{line}\n" for line in odoo_requirements(odoo_lines, constraint_lines)
+        )
+    log = os.path.join(LOGS, "odoo-install.log")
+    os.makedirs(LOGS, exist_ok=True)
+    say(f"Installing Odoo's pinned requirements into {VENV} (log: {log})")
+    pip = [VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check"]
+    with open(log, "a", encoding="utf-8") as output:
+        for step in (["-r", requirements], ["--no-deps", "-e", source]):
+            proc = run([*pip, *step], check=False, stdout=output, stderr=output)
+            if proc.returncode:
+                return f"installing Odoo into {VENV} failed: {_pip_error(log)}"
+    python, reason = _odoo_major_reason(VENV_PYTHON, VENV_PYTHON)
+    return "" if python else reason
+
+
+def _pip_error(log):
+    with open(log, encoding="utf-8", errors="replace") as handle:
+        errors = [line.strip() for line in handle if "ERROR" in line]
+    return errors[-1] if errors else f"see {log}"
 
 
 def module_depends():
@@ -466,7 +634,9 @@ def run_odoo_tests(python):
 
 def cmd_test(_args):
     python, reason = find_odoo()
-    lib_python = python or os.environ.get("ODOO_PYTHON") or "python3"
+    if python:
+        require_system_packages("test")
+    lib_python = python or dev_python()
     ensure_python_requirements(lib_python, "requirements-test.txt")
     totals = {}
     totals["lib"] = run_lib_tests(lib_python)
@@ -523,6 +693,7 @@ def cmd_demo(_args):
     python, reason = find_odoo()
     if not python:
         raise SetupError(f"no Odoo 18 runtime: {reason}")
+    require_system_packages("demo")
     url = f"http://127.0.0.1:{DEMO_PORT}"
     if demo_pid():
         say(f"The demo already runs (PID {demo_pid()}): {url}")
@@ -627,7 +798,7 @@ def cmd_pot(_args):
 
 
 def cmd_lint(_args):
-    python = os.environ.get("ODOO_PYTHON") or "python3"
+    python = dev_python()
     ensure_python_requirements(python, "requirements-lint.txt")
     # The addon package, plus the script folders pylint does not enter alone.
     scripts = glob.glob(os.path.join(ROOT, "tools", "*.py"))
@@ -650,6 +821,25 @@ def cmd_lint(_args):
     return 1 if failed else 0
 
 
+def cmd_bench(args):
+    """Run tools/bench_refresh.py with the interpreter that has Odoo."""
+    python, reason = find_odoo()
+    if not python:
+        raise SetupError(f"no Odoo 18 runtime: {reason}")
+    bench = [python, os.path.join(ROOT, "tools", "bench_refresh.py"), *args.rest]
+    return run(bench, check=False).returncode
+
+
+def cmd_system_packages(_args):
+    """Print the Debian packages missing for ``make test`` and ``make demo``
+    (and for installing Odoo when no Odoo 18 is found), one line."""
+    uses = ["test", "demo"]
+    if not find_odoo(install=False)[0]:
+        uses += ["venv", "odoo"]
+    say(" ".join(missing_system_packages(*uses)))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = {
@@ -658,8 +848,11 @@ def main():
         "stop": cmd_stop,
         "lint": cmd_lint,
         "pot": cmd_pot,
+        "bench": cmd_bench,
+        "system-packages": cmd_system_packages,
     }
     parser.add_argument("command", choices=sorted(commands))
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     try:
         return commands[args.command](args)
