@@ -17,6 +17,7 @@
         "data/mail_data.xml",
         "wizards/l10n_fr_urssaf_send_views.xml",
         "wizards/l10n_fr_urssaf_cancel_views.xml",
+        "wizards/l10n_fr_urssaf_link_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import datetime, time, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 # nomNaissance, nomUsage, prenoms: 80 characters since API v1.30.3 (the
 # swagger 1.29.1 still says 100/256).
@@ -24,6 +25,33 @@ INTERVENANT_RE = re.compile(r"SAP[0-9]{9}|SIR[0-9]{14}")
 
 # Urssaf only accepts UTC with a ``Z`` suffix, not numeric offsets.
 API_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# One clock for service days. A day is a Paris calendar day (the activation
+# day is the Paris day of the activation); it is sent as its midnight UTC,
+# which lies inside that Paris day and in the same month. Urssaf refuses a
+# period that ends in the future (ERR_DATE_FUTUR), so a day can be sent once
+# that midnight UTC is past: the last day sendable is today in UTC, which in
+# Paris' first hour or two is still yesterday.
+URSSAF_TZ = ZoneInfo("Europe/Paris")
+
+
+def urssaf_date(moment):
+    """The Paris calendar day of ``moment`` (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(URSSAF_TZ).date()
+
+
+def last_sendable_day(now=None):
+    """The last service day Urssaf accepts as not in the future."""
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is not None:
+        now = now.astimezone(timezone.utc)
+    return now.date()
+
+
+def urssaf_day_start(day):
+    """The moment ``day`` is sent as: its midnight UTC, aware."""
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
 def format_api_datetime(value):

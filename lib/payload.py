@@ -147,6 +147,40 @@ def _fold(text):
     return strip_accents(text).lower()
 
 
+# Usual abbreviations of titles in road names (La Poste's, NF Z 10-011), used
+# only for a name longer than Urssaf's 28 characters.
+_TITLE_ABBREVIATIONS = {
+    "marechal": "Mal",
+    "general": "Gal",
+    "president": "Pdt",
+    "docteur": "Dr",
+    "professeur": "Pr",
+    "commandant": "Cdt",
+    "capitaine": "Cne",
+    "lieutenant": "Lt",
+    "colonel": "Col",
+    "monseigneur": "Mgr",
+    "saint": "St",
+    "sainte": "Ste",
+    "notre": "N",
+    "dame": "D",
+}
+
+
+def shorten_road_name(name):
+    """Abbreviate the titles of a road name, first to last, until it fits in
+    28 characters (``du Maréchal de Lattre de Tassigny`` -> ``du Mal de Lattre
+    de Tassigny``); a name without titles is returned as it is."""
+    words = name.split(" ")
+    for index, word in enumerate(words):
+        if len(" ".join(words)) <= ROAD_NAME_MAX_LENGTH:
+            break
+        words[index] = "-".join(
+            _TITLE_ABBREVIATIONS.get(_fold(part), part) for part in word.split("-")
+        )
+    return " ".join(words)
+
+
 # Road-type words (labels have at most three words) and usual abbreviations.
 _ROAD_TYPE_WORDS = {
     _fold(label).replace("-", " "): code for code, label in ROAD_TYPES.items()
@@ -211,8 +245,9 @@ class Address:
         """Split a free-text street line such as ``12 bis av. Jean Jaurès``.
 
         The number and its letter are recognised first, then a road type
-        (word or usual abbreviation). When no type is recognised, or the road
-        name would exceed 28 characters, the rest goes to ``complement``;
+        (word or usual abbreviation). A road name over 28 characters has its
+        titles abbreviated (Maréchal -> Mal). When no type is recognised, or the
+        road name still exceeds 28 characters, the rest goes to ``complement``;
         ``street2`` is appended to the complement.
         """
         number = letter = road_type = road_name = None
@@ -225,7 +260,7 @@ class Address:
         words = rest.split(" ")
         for size in (3, 2, 1):
             key = _fold(" ".join(words[:size])).replace("-", " ").rstrip(".")
-            name = " ".join(words[size:])
+            name = shorten_road_name(" ".join(words[size:]))
             if len(words) > size and key in _ROAD_TYPE_WORDS:
                 if len(name) <= ROAD_NAME_MAX_LENGTH:
                     road_type, road_name, rest = _ROAD_TYPE_WORDS[key], name, ""

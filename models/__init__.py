@@ -1,3 +1,4 @@
+from . import guard
 from . import l10n_fr_urssaf_commune
 from . import l10n_fr_urssaf_payment_request
 from . import product_template

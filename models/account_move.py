@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, time, timedelta
+from datetime import timedelta, timezone
 
 from markupsafe import escape
 
@@ -8,8 +8,10 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_date, format_datetime
 
 from ..lib.exceptions import UrssafError
+from ..lib.formats import last_sendable_day, urssaf_date, urssaf_day_start
 from ..lib.payload import PaymentRequest, build_payment_request_payload
 from ..lib.validators import validate_payment_request_payload
+from .guard import check_urssaf_owned
 from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES
 
 MOVE_STATES = [("to_send", "To send"), *STATES]
@@ -18,6 +20,14 @@ HELD_STATES = ("sent", "waiting", "validated", "paid", "unpaid", "unknown")
 # Sent at the activation time + this margin when the service starts that day:
 # Urssaf refuses a period that begins before the activation (BR4).
 ACTIVATION_MARGIN = timedelta(minutes=1)
+# Set by the addon only (see guard.check_urssaf_owned).
+URSSAF_OWNED_FIELDS = (
+    "l10n_fr_urssaf_state",
+    "l10n_fr_urssaf_cancelled",
+    "l10n_fr_urssaf_reissue_of_id",
+)
+# What Urssaf holds once the invoice is sent.
+SENT_FIELDS = ("l10n_fr_urssaf_service_start", "l10n_fr_urssaf_service_end")
 
 
 class AccountMove(models.Model):
@@ -104,18 +114,23 @@ class AccountMove(models.Model):
                 start, end = move.invoice_date.replace(day=1), move.invoice_date
                 activation = partner.l10n_fr_urssaf_activation_date
                 if activation:
-                    activated = fields.Date.context_today(move, activation)
+                    activated = urssaf_date(activation)
                     if start < activated <= end:
                         start = activated
             move.l10n_fr_urssaf_service_start = start
             move.l10n_fr_urssaf_service_end = end
 
+    # The computes read the requests as superuser: whoever may read the
+    # invoice may open it, requests readable or not (a salesperson, a
+    # purchase user opening a vendor bill).
     @api.depends("l10n_fr_urssaf_request_ids.error_message")
     def _compute_l10n_fr_urssaf_request(self):
         for move in self:
-            move.l10n_fr_urssaf_request_count = len(move.l10n_fr_urssaf_request_ids)
-            move.l10n_fr_urssaf_request_id = move._l10n_fr_urssaf_latest_request()
-            move.l10n_fr_urssaf_error = move.l10n_fr_urssaf_request_id.error_message
+            requests = move.sudo().l10n_fr_urssaf_request_ids
+            latest = move.sudo()._l10n_fr_urssaf_latest_request()
+            move.l10n_fr_urssaf_request_count = len(requests)
+            move.l10n_fr_urssaf_request_id = latest.id
+            move.l10n_fr_urssaf_error = latest.error_message
 
     @api.depends(
         "state",
@@ -126,7 +141,7 @@ class AccountMove(models.Model):
     )
     def _compute_l10n_fr_urssaf_state(self):
         for move in self:
-            request = move._l10n_fr_urssaf_latest_request()
+            request = move.sudo()._l10n_fr_urssaf_latest_request()
             if move.l10n_fr_urssaf_cancelled and request.state in (
                 False,
                 "error",
@@ -145,6 +160,20 @@ class AccountMove(models.Model):
             else:
                 move.l10n_fr_urssaf_state = False
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            given = {name: value for name, value in vals.items() if value}
+            check_urssaf_owned(self, given, URSSAF_OWNED_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_urssaf_owned(self, vals, URSSAF_OWNED_FIELDS)
+        held = any(name in vals for name in SENT_FIELDS) and self._l10n_fr_urssaf_held()
+        if held:
+            check_urssaf_owned(held, vals, SENT_FIELDS)
+        return super().write(vals)
+
     def _l10n_fr_urssaf_latest_request(self):
         # Not [:1]: a request created in this transaction comes last in the
         # cache, whatever the model's order.
@@ -153,7 +182,9 @@ class AccountMove(models.Model):
     @api.depends("partner_id.l10n_fr_urssaf_customer_id", "move_type", "company_id")
     def _compute_l10n_fr_urssaf_applies(self):
         for move in self:
-            move.l10n_fr_urssaf_applies = bool(move.l10n_fr_urssaf_request_ids) or (
+            move.l10n_fr_urssaf_applies = bool(
+                move.sudo().l10n_fr_urssaf_request_ids
+            ) or (
                 move.move_type == "out_invoice"
                 and bool(move.partner_id.l10n_fr_urssaf_customer_id)
             )
@@ -171,8 +202,47 @@ class AccountMove(models.Model):
         # Urssaf holds the invoice number: resetting to draft and editing
         # would make Urssaf and the books disagree.
         return super()._need_cancel_request() or any(
-            request.state in LIVE_STATES for request in self.l10n_fr_urssaf_request_ids
+            request.state in LIVE_STATES
+            for request in self.sudo().l10n_fr_urssaf_request_ids
         )
+
+    def _l10n_fr_urssaf_held(self):
+        """The invoices whose number Urssaf holds."""
+        return self.filtered(
+            lambda move: any(
+                request.state in LIVE_STATES
+                for request in move.sudo().l10n_fr_urssaf_request_ids
+            )
+        )
+
+    def _l10n_fr_urssaf_check_not_held(self):
+        """Odoo's own reversal and reset to draft would leave Urssaf's request
+        alive (and its payout unbooked): Request cancellation does both."""
+        held = self._l10n_fr_urssaf_held()
+        if held and not self.env.context.get("l10n_fr_urssaf_cancelling"):
+            raise UserError(
+                self.env._(
+                    "Urssaf holds %(invoices)s: a credit note or a reset to draft "
+                    "here would leave its payment request alive. Use Request "
+                    "cancellation on the invoice: it makes the credit note and "
+                    "asks Urssaf to cancel the payment request.",
+                    invoices=", ".join(held.mapped("name")),
+                )
+            )
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        self._l10n_fr_urssaf_check_not_held()
+        return super()._reverse_moves(default_values_list, cancel=cancel)
+
+    def button_draft(self):
+        self._l10n_fr_urssaf_check_not_held()
+        return super().button_draft()
+
+    def action_reverse(self):
+        if len(self) == 1 and self._l10n_fr_urssaf_held():
+            return self.action_l10n_fr_urssaf_cancel()
+        self._l10n_fr_urssaf_check_not_held()
+        return super().action_reverse()
 
     # ------------------------------------------------------------ checks
 
@@ -184,9 +254,9 @@ class AccountMove(models.Model):
         language, before anything is sent (empty when it can)."""
         self.ensure_one()
         problems = self._l10n_fr_urssaf_invoice_problems()
-        if problems:
+        if self.move_type != "out_invoice":
             return problems
-        problems = self._l10n_fr_urssaf_customer_problems()
+        problems += self._l10n_fr_urssaf_customer_problems()
         problems += self._l10n_fr_urssaf_period_problems()
         problems += self._l10n_fr_urssaf_line_problems()
         if problems:
@@ -290,29 +360,32 @@ class AccountMove(models.Model):
         return []
 
     def _l10n_fr_urssaf_period_problems(self):
+        """Every problem of the service period, on Urssaf's clock (see
+        lib.formats), whatever the user's time zone."""
         _ = self.env._
         start, end = self.l10n_fr_urssaf_service_start, self.l10n_fr_urssaf_service_end
         if not (start and end):
             return [_("Enter the service start and end dates (Avance immédiate).")]
         if end < start:
             return [_("The service end date is before its start date.")]
+        problems = []
         if (start.year, start.month) != (end.year, end.month):
-            return [
+            problems.append(
                 _(
                     "The services must be within one calendar month: Urssaf refuses "
                     "a period over two months. Make one invoice per month."
                 )
-            ]
-        if end > fields.Date.context_today(self):
-            return [
+            )
+        if end > last_sendable_day():
+            problems.append(
                 _(
                     "The service end date is in the future: send the invoice once "
                     "the services are performed."
                 )
-            ]
+            )
         activation = self.partner_id.l10n_fr_urssaf_activation_date
-        if activation and start < fields.Date.context_today(self, activation):
-            return [
+        if activation and start < urssaf_date(activation):
+            problems.append(
                 _(
                     "The services start on %(start)s, before %(customer)s activated "
                     "the Urssaf account (%(activation)s): only services from the "
@@ -322,8 +395,8 @@ class AccountMove(models.Model):
                     customer=self.partner_id.display_name,
                     activation=format_datetime(self.env, activation),
                 )
-            ]
-        return []
+            )
+        return problems
 
     def _l10n_fr_urssaf_lines(self):
         return self.invoice_line_ids.filtered(
@@ -385,15 +458,16 @@ class AccountMove(models.Model):
         )
 
     def _l10n_fr_urssaf_period_bounds(self):
-        """Start and end as sent: midnight UTC, except on the activation day
-        where the start is just after the activation time (quirk 7)."""
-        start = datetime.combine(self.l10n_fr_urssaf_service_start, time.min)
-        end = datetime.combine(self.l10n_fr_urssaf_service_end, time.min)
+        """Start and end as sent (see lib.formats on the clock): midnight UTC,
+        except on the activation day where the start is just after the
+        activation time (quirk 7)."""
+        start = urssaf_day_start(self.l10n_fr_urssaf_service_start)
+        end = urssaf_day_start(self.l10n_fr_urssaf_service_end)
         activation = self.partner_id.l10n_fr_urssaf_activation_date
-        if activation and activation.date() == start.date():
-            start = activation + ACTIVATION_MARGIN
-            end = max(end, start)
-        return start, end
+        if activation and urssaf_date(activation) == start.date():
+            after = activation.replace(tzinfo=timezone.utc) + ACTIVATION_MARGIN
+            start = max(start, after)
+        return start, max(end, start)
 
     # ------------------------------------------------------------ sending
 
@@ -656,20 +730,24 @@ class AccountMove(models.Model):
         # cancel=True reconciles the credit note with the invoice, after
         # unreconciling a payout: it becomes the customer's credit until
         # Urssaf debits it back.
-        refund = self._reverse_moves(
-            [
-                {
-                    "ref": self.env._(
-                        "Cancellation of %(invoice)s: %(reason)s",
-                        invoice=self.name,
-                        reason=reasons[reason],
-                    ),
-                    "invoice_date": fields.Date.context_today(self),
-                }
-            ],
-            cancel=True,
+        refund = (
+            self.with_context(l10n_fr_urssaf_cancelling=True)
+            ._reverse_moves(
+                [
+                    {
+                        "ref": self.env._(
+                            "Cancellation of %(invoice)s: %(reason)s",
+                            invoice=self.name,
+                            reason=reasons[reason],
+                        ),
+                        "invoice_date": fields.Date.context_today(self),
+                    }
+                ],
+                cancel=True,
+            )
+            .with_env(self.env)
         )
-        self.l10n_fr_urssaf_cancelled = True
+        self.sudo().l10n_fr_urssaf_cancelled = True
         message = self.env._(
             "Cancelled by credit note %(refund)s (%(reason)s).",
             refund=refund.name,
@@ -735,7 +813,8 @@ class AccountMove(models.Model):
         self._l10n_fr_urssaf_check_sender()
         if not self.l10n_fr_urssaf_cancelled:
             raise UserError(self.env._("Cancel the invoice before re-issuing it."))
-        new = self.copy({"l10n_fr_urssaf_reissue_of_id": self.id})
+        new = self.copy()
+        new.sudo().l10n_fr_urssaf_reissue_of_id = self
         # A draft has no number yet: link to it.
         self.message_post(
             body=escape(self.env._("Re-issued as a new draft invoice: %(new)s."))

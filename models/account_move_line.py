@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from ..lib.amounts import round_quantity
 from ..lib.codes import NATURE_CODES, UNIT_FLAT_RATE, UNIT_HOUR
 from ..lib.payload import ServiceLine
+from .guard import check_urssaf_owned
 
 
 class AccountMoveLine(models.Model):
@@ -17,6 +18,15 @@ class AccountMoveLine(models.Model):
         readonly=False,
         copy=True,
     )
+
+    def write(self, vals):
+        if "l10n_fr_urssaf_nature_code" in vals:
+            # Urssaf holds the natures sent.
+            held = self.move_id._l10n_fr_urssaf_held()
+            lines = self.filtered(lambda line: line.move_id in held)
+            if lines:
+                check_urssaf_owned(lines, vals, ["l10n_fr_urssaf_nature_code"])
+        return super().write(vals)
 
     @api.depends("product_id")
     def _compute_l10n_fr_urssaf_nature_code(self):

@@ -15,6 +15,7 @@ from ..lib.codes import (
 )
 from ..lib.exceptions import UrssafAuthError, UrssafError
 from ..lib.simulator.errors import SimulatorError
+from .guard import run_guarded
 
 _logger = logging.getLogger(__name__)
 
@@ -305,8 +306,6 @@ class L10nFrUrssafPaymentRequest(models.Model):
                             calls.append(worker.submit(_search, client, *keys))
                         try:
                             infos = calls[index].result()
-                            with self.env.cr.savepoint():
-                                batch._apply_search(infos)
                         except UrssafAuthError as exc:
                             for call in calls[index + 1 :]:
                                 call.cancel()
@@ -316,6 +315,16 @@ class L10nFrUrssafPaymentRequest(models.Model):
                         except UrssafError as exc:
                             errors.update(dict.fromkeys(batch, explain(exc)))
                             batch._postpone()
+                        else:
+                            run_guarded(
+                                batch,
+                                lambda records, infos=infos: records._apply_search(
+                                    infos
+                                ),
+                                lambda request, exc: errors.update(
+                                    {request: request._fault(exc)}
+                                ),
+                            )
                         if after_batch:
                             after_batch(batch)
             except UrssafError as exc:  # no token
@@ -370,6 +379,40 @@ class L10nFrUrssafPaymentRequest(models.Model):
             lambda r: r._next_check(r.state, now, r.status_date)
         ).items():
             group.write({"last_check": now, "next_check": next_check})
+        # A payout that could not be booked is tried again at each poll.
+        for request in unchanged:
+            if request.state == "paid" and not request.payment_id:
+                request._book_payout()
+
+    def _fault(self, exc):
+        """An unexpected error while recording Urssaf's answer: try later, and
+        tell a person (who may have to fix the data)."""
+        self._postpone()
+        message = self.env._(
+            "The Urssaf status of %(invoice)s could not be recorded: %(error)s. "
+            "It is tried again in an hour; fix the cause if it persists.",
+            invoice=self.move_id.name,
+            error=exc.args[0] if exc.args else repr(exc),
+        )
+        self._todo(self.env._("Avance immédiate: status not recorded"), message)
+        return message
+
+    def _todo(self, summary, note, log=True):
+        """Give the problem to a person as an activity on the invoice, once
+        while it stays open; ``log`` also notes it in the chatters."""
+        move = self.move_id.sudo()
+        if move.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        if log:
+            self._post_note(note)
+        move.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=self.company_id.sudo()
+            ._l10n_fr_urssaf_responsible(move.invoice_user_id)
+            .id,
+        )
 
     def _postpone(self):
         self.write({"next_check": fields.Datetime.now() + RETRY_DELAY})
@@ -509,7 +552,6 @@ class L10nFrUrssafPaymentRequest(models.Model):
         self.move_id.sudo()._message_log(body=body)
 
     def _schedule_activity(self, info):
-        move = self.move_id.sudo()
         _ = self.env._
         if info.status == "40":
             note = _(
@@ -546,13 +588,10 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 "the customer then owes you the invoice again.",
                 payment=self.payment_id.name,
             )
-        move.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._(
-                "Avance immédiate: %(status)s", status=info.status_label
-            ),
-            note=note,
-            user_id=(move.invoice_user_id or self.env.user).id,
+        self._todo(
+            self.env._("Avance immédiate: %(status)s", status=info.status_label),
+            note,
+            log=False,  # the status change is already noted
         )
 
     # ------------------------------------------------------------- payout
@@ -562,6 +601,26 @@ class L10nFrUrssafPaymentRequest(models.Model):
         amount is known."""
         if self.payment_id or not self.transfer_amount:
             return
+        try:
+            with self.env.cr.savepoint():
+                self._register_payout()
+        except Exception as exc:  # pylint: disable=broad-except
+            # A journal without inbound method, a missing account...: the
+            # status stays recorded, a person books it, later polls retry.
+            _logger.exception("Urssaf payout of request %s not booked", self.id)
+            self._todo(
+                self.env._("Avance immédiate: payout to book"),
+                self.env._(
+                    "Urssaf paid %(amount)s for %(invoice)s, but the payment could "
+                    "not be registered: %(error)s. Fix the cause (payout journal in "
+                    "the settings) or register the payment by hand.",
+                    amount=self._format_amount(self.transfer_amount),
+                    invoice=self.move_id.name,
+                    error=exc.args[0] if exc.args else repr(exc),
+                ),
+            )
+
+    def _register_payout(self):
         move = self.move_id.sudo()
         journal = self.company_id.l10n_fr_urssaf_journal_id
         problem = None
@@ -580,13 +639,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 invoice=move.name,
             )
         if problem:
-            self._post_note(problem)
-            move.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Avance immédiate: payout to book"),
-                note=problem,
-                user_id=(move.invoice_user_id or self.env.user).id,
-            )
+            self._todo(self.env._("Avance immédiate: payout to book"), problem)
             return
         wizard = (
             self.env["account.payment.register"]
@@ -623,12 +676,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
         on its own so that a later failure undoes nothing."""
         domain = [("next_check", "<=", fields.Datetime.now())]
         requests = self.search(domain, order="next_check, id", limit=limit)
-        remaining = [self.search_count(domain)]
+        total = self.search_count(domain)
+        done = [0]
         cron = self.env["ir.cron"]
 
         def after_batch(batch):
-            remaining[0] -= len(batch)
-            cron._notify_progress(done=len(batch), remaining=max(remaining[0], 0))
+            done[0] += len(batch)
+            cron._notify_progress(done=done[0], remaining=max(total - done[0], 0))
             if self.env["account.move"]._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 

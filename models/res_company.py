@@ -4,7 +4,7 @@ import os
 import re
 import threading
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, ValidationError
 from odoo.tools import config
 
@@ -77,6 +77,13 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'bank'), ('company_id', '=', id)]",
         help="Bank journal where the Urssaf payouts are registered as payments of "
         "the invoices they settle.",
+    )
+    l10n_fr_urssaf_responsible_id = fields.Many2one(
+        "res.users",
+        string="Urssaf Follow-up Responsible",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Gets the avance immédiate to-dos (refusals, payouts to book, faults) "
+        "of invoices and customers without a salesperson.",
     )
     l10n_fr_urssaf_cancellation_email = fields.Char(
         string="Urssaf Cancellation Address",
@@ -167,6 +174,27 @@ class ResCompany(models.Model):
         )
 
     @api.model
+    def _l10n_fr_urssaf_responsible(self, user=None):
+        """Who gets a to-do: ``user`` (the salesperson) when it is a person,
+        else the responsible of the settings, else a billing administrator of
+        the company; never OdooBot."""
+        self.ensure_one()
+        for candidate in (user, self.l10n_fr_urssaf_responsible_id):
+            if candidate and candidate.active and not candidate.share:
+                if not candidate._is_superuser():
+                    return candidate
+        manager = self.env["res.users"].search(
+            [
+                ("groups_id", "in", self.env.ref("account.group_account_manager").id),
+                ("company_ids", "in", self.id),
+                ("share", "=", False),
+                ("id", "!=", SUPERUSER_ID),
+            ],
+            order="id",
+            limit=1,
+        )
+        return manager or self.env.ref("base.user_admin")
+
     def _l10n_fr_urssaf_check_user(self):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(

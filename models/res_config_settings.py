@@ -39,6 +39,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_fr_urssaf_journal_id", readonly=False
     )
 
+    l10n_fr_urssaf_responsible_id = fields.Many2one(
+        related="company_id.l10n_fr_urssaf_responsible_id", readonly=False
+    )
+
     l10n_fr_urssaf_cancellation_email = fields.Char(
         related="company_id.l10n_fr_urssaf_cancellation_email", readonly=False
     )

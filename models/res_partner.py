@@ -7,7 +7,12 @@ from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import format_date
 
 from ..lib import codes, insee
-from ..lib.exceptions import UrssafError
+from ..lib.exceptions import (
+    UrssafBusinessError,
+    UrssafError,
+    UrssafOutcomeUnknownError,
+)
+from ..lib.formats import strip_accents
 from ..lib.payload import (
     Address,
     BankAccount,
@@ -16,6 +21,7 @@ from ..lib.payload import (
     build_customer_payload,
 )
 from ..lib.validators import validate_customer_payload
+from .guard import check_urssaf_owned
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +42,23 @@ REMINDER_DELAY = timedelta(days=7)
 # Tax identity of private persons: for those who invoice them, not every employee.
 IDENTITY_GROUP = "account.group_account_invoice"
 CRON_BATCH_SIZE = 50
+# Urssaf links this customer to the provider already: an answer was lost.
+LINK_EXISTS = "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE"
+# Set from Urssaf's answers only (see guard.check_urssaf_owned).
+URSSAF_OWNED_FIELDS = (
+    "l10n_fr_urssaf_customer_id",
+    "l10n_fr_urssaf_company_id",
+    "l10n_fr_urssaf_registration_date",
+    "l10n_fr_urssaf_state",
+    "l10n_fr_urssaf_activation_date",
+    "l10n_fr_urssaf_status_date",
+    "l10n_fr_urssaf_reminded",
+)
+
+
+def _fold(name):
+    """A name as compared with Urssaf's copy: no accents, case or spacing."""
+    return " ".join(strip_accents(name or "").casefold().replace("-", " ").split())
 
 
 class ResPartner(models.Model):
@@ -216,6 +239,26 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.l10n_fr_urssaf_commune_id = found[(partner.zip, partner.city)]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # Defaults (not registered, empty) are no Urssaf data.
+            given = {
+                name: value
+                for name, value in vals.items()
+                if value and value != "not_registered"
+            }
+            check_urssaf_owned(self, given, URSSAF_OWNED_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_urssaf_owned(self, vals, URSSAF_OWNED_FIELDS)
+        registered = self.filtered("l10n_fr_urssaf_customer_id")
+        if registered and "l10n_fr_urssaf_bank_account_id" in vals:
+            # Urssaf debits the account given at registration.
+            check_urssaf_owned(registered, vals, ["l10n_fr_urssaf_bank_account_id"])
+        return super().write(vals)
 
     @api.depends("bank_ids")
     def _compute_l10n_fr_urssaf_bank_account(self):
@@ -406,19 +449,14 @@ class ResPartner(models.Model):
             customer_id = client.register_customer(payload)
         except UrssafError as exc:
             _logger.info("Urssaf registration of partner %s: %s", self.id, exc.code)
-            return self.env["res.company"]._l10n_fr_urssaf_explain(
-                exc, lost=self._l10n_fr_urssaf_lost_registration()
-            )
-        # Urssaf's answer, recorded whoever may edit contacts.
-        self.sudo().write(
-            {
-                "l10n_fr_urssaf_customer_id": customer_id,
-                "l10n_fr_urssaf_company_id": company.id,
-                "l10n_fr_urssaf_registration_date": fields.Datetime.now(),
-                "l10n_fr_urssaf_state": "pending",
-                "l10n_fr_urssaf_status_date": fields.Datetime.now(),
-            }
-        )
+            lost = isinstance(exc, UrssafOutcomeUnknownError)
+            if lost or exc.code == LINK_EXISTS:
+                # An earlier answer was lost: Urssaf may hold the link.
+                return self._l10n_fr_urssaf_recover_registration(
+                    client, company, payload["adresseMail"], exc
+                )
+            return self.env["res.company"]._l10n_fr_urssaf_explain(exc)
+        self._l10n_fr_urssaf_record_link(customer_id, company)
         self._message_log(
             body=self.env._(
                 "Registered with Urssaf (customer ID %(customer_id)s). Urssaf e-mails "
@@ -429,12 +467,123 @@ class ResPartner(models.Model):
         )
         return None
 
-    def _l10n_fr_urssaf_lost_registration(self):
-        return self.env._(
-            "The Urssaf answer was lost: Urssaf may have registered the customer. "
-            "Wait for the customer's activation e-mail, or contact Urssaf, before "
-            "registering again."
+    def _l10n_fr_urssaf_record_link(self, customer_id, company):
+        # Urssaf's answer, recorded whoever may edit contacts.
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "l10n_fr_urssaf_customer_id": customer_id,
+                "l10n_fr_urssaf_company_id": company.id,
+                "l10n_fr_urssaf_registration_date": now,
+                "l10n_fr_urssaf_state": "pending",
+                "l10n_fr_urssaf_status_date": now,
+            }
         )
+
+    def _l10n_fr_urssaf_recover_registration(self, client, company, email, exc):
+        """After a lost answer or "already linked", find the link by the
+        customer's e-mail; return an error text, or None once recovered."""
+        _ = self.env._
+        try:
+            status = client.get_customer_status(email=email)
+        except UrssafBusinessError as search_exc:
+            if search_exc.code != "ERR_RECHERCHE_PARTICULIER":
+                return self.env["res.company"]._l10n_fr_urssaf_explain(search_exc)
+            if isinstance(exc, UrssafOutcomeUnknownError):
+                return _(
+                    "Urssaf's answer was lost, and Urssaf has no link with this "
+                    "customer: the registration did not reach it. Register again."
+                )
+            explained = self.env["res.company"]._l10n_fr_urssaf_explain(exc)
+            return f"{explained}\n{self._l10n_fr_urssaf_link_help()}"
+        except UrssafError:
+            return _(
+                "Urssaf's answer was lost and Urssaf cannot be asked right now: it "
+                "may have registered the customer. Register again later: the link "
+                "is then found instead of registered twice."
+            )
+        problem = self._l10n_fr_urssaf_adopt(status, company)
+        return problem and f"{problem}\n{self._l10n_fr_urssaf_link_help()}"
+
+    def _l10n_fr_urssaf_link_help(self):
+        return self.env._(
+            "Urssaf already links this customer to you, under another e-mail "
+            "address: enter the Urssaf customer ID (in the customer's "
+            "particulier.urssaf.fr space, or from Urssaf) with Link an Urssaf "
+            "account."
+        )
+
+    def action_l10n_fr_urssaf_link(self):
+        """Dialog to enter the Urssaf customer ID of an existing link."""
+        self.ensure_one()
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Link an Urssaf account"),
+            "res_model": "l10n.fr.urssaf.link",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def _l10n_fr_urssaf_link_existing(self, customer_id):
+        """Record the link Urssaf holds under ``customer_id``, once Urssaf's
+        status call confirms it is this customer's."""
+        self.ensure_one()
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
+        if self.l10n_fr_urssaf_customer_id:
+            raise UserError(self.env._("This customer is already linked to Urssaf."))
+        company = self._l10n_fr_urssaf_provider()
+        with company._l10n_fr_urssaf_client() as client:
+            try:
+                status = client.get_customer_status(customer_id=customer_id)
+            except UrssafError as exc:
+                raise UserError(
+                    self.env["res.company"]._l10n_fr_urssaf_explain(exc)
+                ) from exc
+        problem = self._l10n_fr_urssaf_adopt(status, company)
+        if problem:
+            raise UserError(problem)
+
+    def _l10n_fr_urssaf_adopt(self, status, company):
+        """Record the link Urssaf reports (:class:`lib.client.CustomerStatus`)
+        when it is this very person; return a problem text, or None."""
+        answer = status.raw
+        theirs = (answer.get("nomNaissance"), answer.get("prenoms"))
+        identity = self.sudo()
+        mine = (identity.l10n_fr_urssaf_birth_name, identity.l10n_fr_urssaf_first_names)
+        twin = self.sudo().search(
+            [
+                ("l10n_fr_urssaf_customer_id", "=", status.customer_id),
+                ("l10n_fr_urssaf_company_id", "=", company.id),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
+        if twin:
+            return self.env._(
+                "The Urssaf customer %(customer_id)s is already linked to "
+                "%(other)s: merge the two contacts instead.",
+                customer_id=status.customer_id,
+                other=twin.display_name,
+            )
+        if [_fold(name) for name in theirs] != [_fold(name) for name in mine]:
+            return self.env._(
+                "The Urssaf customer %(customer_id)s is not %(customer)s (birth name "
+                "and first names differ): check the ID.",
+                customer_id=status.customer_id,
+                customer=self.display_name,
+            )
+        self._l10n_fr_urssaf_record_link(status.customer_id, company)
+        self._l10n_fr_urssaf_apply_status(status)
+        self._message_log(
+            body=self.env._(
+                "Link with Urssaf found (customer ID %(customer_id)s): %(status)s.",
+                customer_id=status.customer_id,
+                status=status.label,
+            )
+        )
+        return None
 
     def _l10n_fr_urssaf_summary(self, done, failed):
         lines = [
@@ -545,7 +694,7 @@ class ResPartner(models.Model):
                 lambda p: p.l10n_fr_urssaf_state in WATCHED_STATES
             )._l10n_fr_urssaf_remind_stalled_activation()
             remaining = len(partners) - start - len(batch)
-            cron._notify_progress(done=len(batch), remaining=remaining)
+            cron._notify_progress(done=start + len(batch), remaining=remaining)
             # Each batch stands on its own: a later failure must not undo it.
             if self.env["account.move"]._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -558,7 +707,8 @@ class ResPartner(models.Model):
                 partner.l10n_fr_urssaf_registration_date > limit
             ):
                 continue
-            user = partner.user_id or self.env.ref("base.user_admin")
+            company = partner.l10n_fr_urssaf_company_id or self.env.company
+            user = company.sudo()._l10n_fr_urssaf_responsible(partner.user_id)
             partner.activity_schedule(
                 "l10n_fr_urssaf_avance_immediate.mail_activity_type_activation",
                 user_id=user.id,
@@ -569,7 +719,7 @@ class ResPartner(models.Model):
                     {"partner": partner},
                 ),
             )
-            partner.l10n_fr_urssaf_reminded = True
+            partner.sudo().l10n_fr_urssaf_reminded = True
 
     def action_l10n_fr_urssaf_send_activation_reminder(self):
         """Open the mail composer with the ready-made reminder for the customer."""

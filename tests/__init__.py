@@ -1,3 +1,6 @@
+from . import test_access
+from . import test_cron_faults
+from . import test_urssaf_owned
 from . import test_partner
 from . import test_settings
 from . import test_tour_customer

@@ -2,6 +2,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .common import PAUL
 from .test_payment_request import PaymentRequestCommon
 
 REASONS = ("ANNUL_DBL", "ANNUL_ERR_MNT", "ANNUL_ERR_TECH", "ANNUL_AUTRE")
@@ -247,3 +248,55 @@ class TestCancellation(PaymentRequestCommon):
         with self.assertRaises(AccessError):
             move.with_user(employee).action_l10n_fr_urssaf_reissue()
         self.assertFalse(move.l10n_fr_urssaf_cancelled)
+
+
+@tagged("post_install", "-at_install")
+class TestOdooReversalGuarded(PaymentRequestCommon):
+    """Odoo's own credit note, reversal and reset to draft cannot go around
+    Request cancellation on an invoice Urssaf holds."""
+
+    def test_reverse_wizard_refused(self):
+        move, request = self.sent_invoice()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": move.journal_id.id, "reason": "Erreur"})
+        )
+        for button in ("reverse_moves", "refund_moves"):
+            with (
+                self.subTest(button),
+                self.assertRaisesRegex(UserError, "Request cancellation"),
+            ):
+                getattr(reversal, button)()
+        self.assertEqual(request.state, "sent")
+        self.assertFalse(move.reversal_move_ids)
+
+    def test_reverse_action_opens_the_cancellation(self):
+        move, _request = self.sent_invoice()
+        action = move.action_reverse()
+        self.assertEqual(action["res_model"], "l10n.fr.urssaf.cancel")
+        self.assertEqual(action["context"]["default_move_id"], move.id)
+
+    def test_reset_to_draft_and_delete_refused(self):
+        move, _request = self.sent_invoice()
+        with self.assertRaisesRegex(UserError, "Request cancellation"):
+            move.button_draft()
+        with self.assertRaises(UserError):
+            move.unlink()
+        self.assertEqual(move.state, "posted")
+
+    def test_invoices_urssaf_does_not_hold_reverse_as_usual(self):
+        move = self.invoice(self.active_customer())
+        refund = move._reverse_moves(cancel=True)
+        self.assertEqual(refund.move_type, "out_refund")
+        self.assertEqual(move.payment_state, "reversed")
+        rejected = self.invoice(self.active_customer(**PAUL))
+        rejected.button_draft()
+        self.assertEqual(rejected.state, "draft")
+
+    def test_request_cancellation_still_reverses(self):
+        move, request = self.sent_invoice()
+        refund = move._l10n_fr_urssaf_cancel("ANNUL_ERR_MNT")
+        self.assertEqual(refund.state, "posted")
+        self.assertFalse(refund.env.context.get("l10n_fr_urssaf_cancelling"))
+        self.assertEqual(request.state, "cancel_requested")

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..lib.client import UrssafClient
+from ..lib.payload import build_customer_payload
 from .common import PAUL, UrssafCommon
 
 
@@ -97,6 +98,7 @@ class TestCustomerRegistration(UrssafCommon):
             twin.action_l10n_fr_urssaf_register()
         code = "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE"
         self.assertIn(code, str(caught.exception))
+        self.assertIn("Link an Urssaf account", str(caught.exception))
 
     def test_urssaf_unreachable(self):
         self.simulator.inject_fault("inscription", "maintenance_503")
@@ -106,12 +108,78 @@ class TestCustomerRegistration(UrssafCommon):
         self.assertIn("cannot be reached right now", str(caught.exception))
         self.assertEqual(partner.l10n_fr_urssaf_state, "not_registered")
 
-    def test_lost_answer_is_not_a_failure_to_retry_blindly(self):
+    def test_lost_answer_recovered_by_email(self):
+        """Urssaf registered the customer but the answer was lost: the link is
+        found by the customer's e-mail, never registered twice."""
         self.simulator.inject_fault("inscription", "drop")
+        partner = self.make_customer()
+        partner.action_l10n_fr_urssaf_register()
+        (customer,) = self.simulator.customers()
+        self.assertEqual(partner.l10n_fr_urssaf_customer_id, customer["id_client"])
+        self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
+        self.assertIn("Link with Urssaf found", partner.message_ids[0].body)
+
+    def test_lost_answer_and_status_unreachable_then_registered_again(self):
+        self.simulator.inject_fault("inscription", "drop")
+        self.simulator.inject_fault("statut", "maintenance_503")
         partner = self.make_customer()
         with self.assertRaises(UserError) as caught:
             partner.action_l10n_fr_urssaf_register()
         self.assertIn("answer was lost", str(caught.exception))
+        self.assertFalse(partner.l10n_fr_urssaf_customer_id)
+        # The second attempt meets "already linked" and finds the link.
+        partner.action_l10n_fr_urssaf_register()
+        self.assertEqual(len(self.simulator.customers()), 1)
+        self.assertEqual(
+            partner.l10n_fr_urssaf_customer_id,
+            self.simulator.customers()[0]["id_client"],
+        )
+
+    def test_lost_answer_before_urssaf_got_it(self):
+        self.simulator.inject_fault("inscription", "maintenance_503")
+        partner = self.make_customer()
+        with self.assertRaises(UserError):
+            partner.action_l10n_fr_urssaf_register()
+        self.assertFalse(self.simulator.customers())
+        partner.action_l10n_fr_urssaf_register()
+        self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
+
+    def registered_elsewhere(self, **values):
+        """A customer Urssaf links to the company, registered outside Odoo."""
+        partner = self.make_customer(**values)
+        payload = build_customer_payload(partner._l10n_fr_urssaf_customer())
+        with self.company._l10n_fr_urssaf_client() as client:
+            return partner, client.register_customer(payload)
+
+    def test_link_entered_by_hand_is_checked_with_urssaf(self):
+        partner, customer_id = self.registered_elsewhere()
+        paul, paul_id = self.registered_elsewhere(**PAUL)
+        user = new_test_user(
+            self.env,
+            login="urssaf_linker",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        action = partner.with_user(user).action_l10n_fr_urssaf_link()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+        form.customer_id = paul_id
+        with self.assertRaisesRegex(UserError, "is not Jeanne Martin"):
+            form.save().action_link()
+        self.assertFalse(partner.l10n_fr_urssaf_customer_id)
+        form.customer_id = f" {customer_id} "
+        form.save().action_link()
+        self.assertEqual(partner.l10n_fr_urssaf_customer_id, customer_id)
+        self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
+        with self.assertRaisesRegex(UserError, "already linked to Jeanne Martin"):
+            paul._l10n_fr_urssaf_link_existing(customer_id)
+        with self.assertRaises(UserError):
+            self.make_customer(name="Nobody")._l10n_fr_urssaf_link_existing(
+                "00000000000000"
+            )
 
     def test_invoicing_user_registers_a_customer(self):
         user = new_test_user(
@@ -250,7 +318,7 @@ class TestCustomerRegistration(UrssafCommon):
             self.make_customer(**PAUL),
         )
         (first | second).action_l10n_fr_urssaf_register()
-        first.l10n_fr_urssaf_customer_id = "unknown-to-urssaf"
+        first.sudo().l10n_fr_urssaf_customer_id = "unknown-to-urssaf"
         self.simulator.activate(second.l10n_fr_urssaf_customer_id)
         self.env["res.partner"]._cron_l10n_fr_urssaf_refresh_status()
         self.assertEqual(first.l10n_fr_urssaf_state, "pending")

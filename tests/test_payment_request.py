@@ -500,7 +500,7 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
             state=payment_status_state(status),
             **values,
         )
-        request._apply_info(info, fields.Datetime.now())
+        request.sudo()._apply_info(info, fields.Datetime.now())
 
     def test_payout_amount_with_cents_is_not_seen_as_a_change(self):
         _move, request = self.sent_invoice()
@@ -552,7 +552,7 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
         requests = moves.l10n_fr_urssaf_request_ids
         for request in requests:
             self.simulator.validate(request.urssaf_id)
-        requests.next_check = fields.Datetime.now() - timedelta(minutes=1)
+        requests.sudo().next_check = fields.Datetime.now() - timedelta(minutes=1)
         self.simulator.inject_fault("recherche", "error_500")
         calls = self.count_calls()
         with mute_logger("odoo.addons.l10n_fr_urssaf_avance_immediate.models"):

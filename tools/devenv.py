@@ -299,6 +299,11 @@ def module_depends():
         return ast.literal_eval(manifest.read())["depends"]
 
 
+# Installed beside the addon for its tests only: the access tests open
+# invoices as salespeople and purchase users.
+TEST_MODULES = ["sale", "purchase"]
+
+
 def odoo_default_addons_path(python):
     code = (
         "import os; from odoo.tools import config; "
@@ -567,15 +572,14 @@ def run_lib_tests(python):
 
 def ensure_template(python, conf):
     """A database with the dependencies installed, copied for each test run."""
-    key = "|".join(
-        [*sorted(module_depends()), python, odoo_default_addons_path(python)]
-    )
+    modules = [*module_depends(), *TEST_MODULES]
+    key = "|".join([*sorted(modules), python, odoo_default_addons_path(python)])
     name = "urssaf_tmpl_" + hashlib.sha1(key.encode()).hexdigest()[:10]
     if db_exists(name):
         return name
     say(f"Building the template database {name} (once; about two minutes)")
     log = os.path.join(LOGS, f"{name}.log")
-    args = ["-d", name, "-i", ",".join(module_depends()), "--stop-after-init"]
+    args = ["-d", name, "-i", ",".join(modules), "--stop-after-init"]
     proc = run(odoo_cmd(python, conf, *args, f"--logfile={log}"), check=False)
     if not proc.returncode:
         # Odoo builds every asset bundle before browser tests (about a minute):

@@ -1,2 +1,3 @@
 from . import l10n_fr_urssaf_send
 from . import l10n_fr_urssaf_cancel
+from . import l10n_fr_urssaf_link

@@ -8,7 +8,9 @@ adjustments are made here, both documented in urssaf-api.md:
 * the name patterns are replaced by equivalent ones: as written they nest
   quantifiers (``(x*)+``) and backtrack exponentially in Python's ``re``
   (seconds for a 25-letter invalid name). Equivalence under full-match
-  semantics is checked exhaustively on short strings by the tests.
+  semantics is checked exhaustively on short strings by the tests;
+* ``unite`` gets the enum its description gives in words (``HEURE`` or
+  ``FORFAIT``, §3.3): Urssaf refuses any other value.
 """
 
 import copy
@@ -19,6 +21,7 @@ from functools import lru_cache
 
 from dateutil.parser import isoparse
 
+from ..codes import UNIT_FLAT_RATE, UNIT_HOUR
 from .schema import Validator
 
 SWAGGER_PATH = os.path.join(
@@ -64,6 +67,15 @@ def load_swagger():
         return json.load(handle)
 
 
+@lru_cache(maxsize=1)
+def _simulator_swagger():
+    """The swagger with the rules it states only in words made checkable."""
+    swagger = copy.deepcopy(load_swagger())
+    line = swagger["definitions"]["InputPrestation"]["properties"]
+    line["unite"]["enum"] = [UNIT_HOUR, UNIT_FLAT_RATE]
+    return swagger
+
+
 def _body_schema(swagger, path, method):
     for parameter in swagger["paths"][path][method]["parameters"]:
         if parameter["in"] == "body":
@@ -74,7 +86,7 @@ def _body_schema(swagger, path, method):
 @lru_cache(maxsize=1)
 def request_schemas():
     """Return ``{operation: schema}`` for the three request bodies."""
-    swagger = load_swagger()
+    swagger = _simulator_swagger()
     search = copy.deepcopy(swagger["definitions"]["InputRechercheDemandePaiement"])
     search["properties"]["numFactureTiers"] = INVOICE_NUMBERS_CRITERION
     return {
@@ -91,7 +103,7 @@ def validator(strict_dates=True):
     """
     check = is_strict_timestamp if strict_dates else is_lenient_timestamp
     return Validator(
-        root=load_swagger(),
+        root=_simulator_swagger(),
         formats={"date": check, "date-time": check},
         pattern_mode="fullmatch",
         pattern_overrides=PATTERN_OVERRIDES,

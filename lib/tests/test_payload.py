@@ -17,6 +17,7 @@ from lib.payload import (
     normalize_intervenant,
     normalize_mobile_phone,
     normalize_name,
+    shorten_road_name,
 )
 from lib.tests.samples import (
     IBAN,
@@ -194,6 +195,14 @@ def test_intervenant_normalisation(raw, expected):
             "12 chemin des Vignes du Haut Moulin Vert",
             {"numeroVoie": "12", "complement": "chemin des Vignes du Haut Moulin Vert"},
         ),
+        (  # 33 characters, 40 with the type: the title abbreviated fits
+            "112 avenue du Maréchal de Lattre de Tassigny",
+            {
+                "numeroVoie": "112",
+                "codeTypeVoie": "AV",
+                "libelleVoie": "du Mal de Lattre de Tassigny",
+            },
+        ),
     ],
 )
 def test_street_parsing(street, expected):
@@ -208,6 +217,19 @@ def test_street_parsing(street, expected):
         "codePays": "99100",
     }
     assert encoded == {**expected, **city}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("du Général Leclerc", "du Général Leclerc"),  # fits: untouched
+        ("du Général Sainte-Claire Deville", "du Gal Sainte-Claire Deville"),
+        ("Saint-Exupéry Sainte-Claire Deville", "St-Exupéry Ste-Claire Deville"),
+        ("des Vignes du Haut Moulin Vert", "des Vignes du Haut Moulin Vert"),
+    ],
+)
+def test_road_name_titles_abbreviated_only_as_needed(name, expected):
+    assert shorten_road_name(name) == expected
 
 
 def test_street2_goes_to_the_complement():

@@ -182,6 +182,15 @@ def test_amount_and_line_rules(api, customer, rule):
     assert item_error(response) == code
 
 
+@pytest.mark.parametrize("unit", ["JOUR", "heure", "", "HEURES"])
+def test_unit_other_than_heure_or_forfait_refused(api, customer, unit):
+    response = api.submit([dp(customer, lines=[line(unite=unit)])])
+    assert response.status_code == 400
+    (error,) = response.get_json()
+    assert error["code"] == "ERREUR_VALIDATION"
+    assert "unite" in error["description"]
+
+
 def test_amount_rules_accept_documented_values(api, customer):
     lines = [
         line(unit_price="69.996", quantity="5"),  # 3-decimal unit price

@@ -1,0 +1,123 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The status cron never jams: whatever one record does, the others go on,
+and a person gets the problem as an activity."""
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, fields
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .test_payment_request import PaymentRequestCommon
+
+MODELS_LOGGER = "odoo.addons.l10n_fr_urssaf_avance_immediate.models"
+
+
+@tagged("post_install", "-at_install")
+class TestCronFaults(PaymentRequestCommon):
+    def setUp(self):
+        super().setUp()
+        self.partner = self.active_customer()
+        self.responsible = new_test_user(
+            self.env,
+            "urssaf_responsible",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        self.company.l10n_fr_urssaf_responsible_id = self.responsible
+
+    def due_requests(self, count, step="validate"):
+        moves = self.env["account.move"].union(
+            *(self.invoice(self.partner, invoice_user_id=False) for _i in range(count))
+        )
+        moves._l10n_fr_urssaf_send()
+        requests = moves.l10n_fr_urssaf_request_ids
+        for request in requests:
+            getattr(self.simulator, step)(request.urssaf_id)
+        requests.sudo().next_check = fields.Datetime.now() - timedelta(minutes=1)
+        return requests
+
+    def run_cron_as_odoobot(self):
+        Request = self.env["l10n.fr.urssaf.payment.request"]
+        with mute_logger(MODELS_LOGGER):
+            Request.with_user(SUPERUSER_ID)._cron_refresh()
+
+    def test_payout_that_cannot_be_booked_leaves_an_activity(self):
+        journal = self.company.l10n_fr_urssaf_journal_id
+        journal.inbound_payment_method_line_ids.unlink()
+        requests = self.due_requests(3, step="pay")
+        self.run_cron_as_odoobot()
+        self.assertEqual(set(requests.mapped("state")), {"paid"})
+        self.assertFalse(requests.payment_id)
+        for move in requests.move_id:
+            activity = move.activity_ids
+            self.assertEqual(len(activity), 1)
+            self.assertEqual(activity.summary, "Avance immédiate: payout to book")
+            self.assertEqual(activity.user_id, self.responsible)
+        # Polled again, not booked again, not told twice; booked once fixed.
+        requests.sudo().next_check = fields.Datetime.now() - timedelta(minutes=1)
+        self.run_cron_as_odoobot()
+        self.assertEqual(len(requests.move_id.activity_ids), 3)
+        journal.inbound_payment_method_line_ids = [
+            fields.Command.create(
+                {
+                    "payment_method_id": self.env.ref(
+                        "account.account_payment_method_manual_in"
+                    ).id
+                }
+            )
+        ]
+        requests.sudo().next_check = fields.Datetime.now() - timedelta(minutes=1)
+        self.run_cron_as_odoobot()
+        self.assertEqual(len(requests.payment_id), 3)
+
+    def test_any_error_on_one_request_spares_the_others(self):
+        requests = self.due_requests(12)
+        bad = requests.sorted("id")[3]
+        Request = type(self.env["l10n.fr.urssaf.payment.request"])
+        original = Request._apply_info
+
+        def failing(request, info, now):
+            if request == bad:
+                raise KeyError("account 411000 missing")
+            return original(request, info, now)
+
+        with patch.object(Request, "_apply_info", failing):
+            self.run_cron_as_odoobot()
+        self.assertEqual(set((requests - bad).mapped("state")), {"validated"})
+        self.assertEqual(bad.state, "sent")
+        self.assertGreater(bad.next_check, fields.Datetime.now())
+        activity = bad.move_id.activity_ids
+        self.assertEqual(activity.summary, "Avance immédiate: status not recorded")
+        self.assertIn("account 411000 missing", activity.note)
+        self.assertEqual(activity.user_id, self.responsible)
+
+    def test_progress_is_cumulative(self):
+        requests = self.due_requests(23)
+        progress = []
+        Cron = type(self.env["ir.cron"])
+
+        def notify(cron, *, done, remaining, deactivate=False):
+            progress.append((done, remaining))
+
+        with patch.object(Cron, "_notify_progress", notify):
+            self.run_cron_as_odoobot()
+        self.assertEqual(progress, [(10, 13), (20, 3), (23, 0)])
+        self.assertEqual(set(requests.mapped("state")), {"validated"})
+
+    def test_activities_never_go_to_odoobot(self):
+        self.company.l10n_fr_urssaf_responsible_id = False
+        requests = self.due_requests(1, step="refuse")
+        self.run_cron_as_odoobot()
+        activity = requests.move_id.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertNotEqual(activity.user_id.id, SUPERUSER_ID)
+        self.assertFalse(activity.user_id.share)
+        salesperson = self.responsible
+        move = self.invoice(self.partner, invoice_user_id=salesperson.id)
+        self.assertEqual(
+            self.company._l10n_fr_urssaf_responsible(move.invoice_user_id),
+            salesperson,
+        )
