@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from datetime import timedelta, timezone
 
 from markupsafe import escape
@@ -7,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_date, format_datetime
 
+from ..lib.codes import MAX_ITEMS_PER_CALL
 from ..lib.exceptions import UrssafError
 from ..lib.formats import last_sendable_day, urssaf_date, urssaf_day_start
 from ..lib.payload import PaymentRequest, build_payment_request_payload
@@ -14,14 +16,21 @@ from ..lib.validators import validate_payment_request_payload
 from .guard import check_urssaf_owned
 from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES
 
+_logger = logging.getLogger(__name__)
+
 MOVE_STATES = [("to_send", "To send"), *STATES]
 # Urssaf may still pay these: cancelling needs Urssaf's cancellation.
 HELD_STATES = ("sent", "waiting", "validated", "paid", "unpaid", "unknown")
 # Sent at the activation time + this margin when the service starts that day:
 # Urssaf refuses a period that begins before the activation (BR4).
 ACTIVATION_MARGIN = timedelta(minutes=1)
+# Above this many invoices, sending goes to the background.
+BACKGROUND_THRESHOLD = 50
+# Invoices per transaction of the background sending: a few calls each.
+BACKGROUND_CHUNK = 100
 # Set by the addon only (see guard.check_urssaf_owned).
 URSSAF_OWNED_FIELDS = (
+    "l10n_fr_urssaf_queued_by_id",
     "l10n_fr_urssaf_state",
     "l10n_fr_urssaf_cancelled",
     "l10n_fr_urssaf_reissue_of_id",
@@ -90,6 +99,14 @@ class AccountMove(models.Model):
     l10n_fr_urssaf_simulation = fields.Boolean(
         compute="_compute_l10n_fr_urssaf_applies"
     )
+    l10n_fr_urssaf_queued_by_id = fields.Many2one(
+        "res.users",
+        string="Urssaf Sending Queued By",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Waiting to be sent to Urssaf in the background.",
+    )
 
     @api.depends(
         "invoice_date",
@@ -123,7 +140,10 @@ class AccountMove(models.Model):
     # The computes read the requests as superuser: whoever may read the
     # invoice may open it, requests readable or not (a salesperson, a
     # purchase user opening a vendor bill).
-    @api.depends("l10n_fr_urssaf_request_ids.error_message")
+    @api.depends(
+        "l10n_fr_urssaf_request_ids.error_message",
+        "company_id.l10n_fr_urssaf_environment",
+    )
     def _compute_l10n_fr_urssaf_request(self):
         for move in self:
             requests = move.sudo().l10n_fr_urssaf_request_ids
@@ -138,6 +158,7 @@ class AccountMove(models.Model):
         "partner_id.l10n_fr_urssaf_customer_id",
         "l10n_fr_urssaf_request_ids.state",
         "l10n_fr_urssaf_cancelled",
+        "company_id.l10n_fr_urssaf_environment",
     )
     def _compute_l10n_fr_urssaf_state(self):
         for move in self:
@@ -174,10 +195,18 @@ class AccountMove(models.Model):
             check_urssaf_owned(held, vals, SENT_FIELDS)
         return super().write(vals)
 
+    def _l10n_fr_urssaf_requests(self):
+        """The requests of the company's current Urssaf environment: those
+        of a local simulation count for nothing once live, and the reverse."""
+        return self.l10n_fr_urssaf_request_ids.filtered(
+            lambda request: request.environment
+            == request.company_id.sudo().l10n_fr_urssaf_environment
+        )
+
     def _l10n_fr_urssaf_latest_request(self):
         # Not [:1]: a request created in this transaction comes last in the
         # cache, whatever the model's order.
-        return self.l10n_fr_urssaf_request_ids.sorted("id")[-1:]
+        return self._l10n_fr_urssaf_requests().sorted("id")[-1:]
 
     @api.depends("partner_id.l10n_fr_urssaf_customer_id", "move_type", "company_id")
     def _compute_l10n_fr_urssaf_applies(self):
@@ -201,17 +230,14 @@ class AccountMove(models.Model):
     def _need_cancel_request(self):
         # Urssaf holds the invoice number: resetting to draft and editing
         # would make Urssaf and the books disagree.
-        return super()._need_cancel_request() or any(
-            request.state in LIVE_STATES
-            for request in self.sudo().l10n_fr_urssaf_request_ids
-        )
+        return super()._need_cancel_request() or bool(self._l10n_fr_urssaf_held())
 
     def _l10n_fr_urssaf_held(self):
         """The invoices whose number Urssaf holds."""
         return self.filtered(
             lambda move: any(
                 request.state in LIVE_STATES
-                for request in move.sudo().l10n_fr_urssaf_request_ids
+                for request in move.sudo()._l10n_fr_urssaf_requests()
             )
         )
 
@@ -289,9 +315,11 @@ class AccountMove(models.Model):
                     currency=self.currency_id.name,
                 )
             )
-        live = self.l10n_fr_urssaf_request_ids.filtered(
-            lambda r: r.state in LIVE_STATES
-        )[:1]
+        live = (
+            self.sudo()
+            ._l10n_fr_urssaf_requests()
+            .filtered(lambda r: r.state in LIVE_STATES)[:1]
+        )
         if live:
             problems.append(
                 _(
@@ -328,6 +356,8 @@ class AccountMove(models.Model):
                     customer=partner.display_name,
                 )
             ]
+        if partner.l10n_fr_urssaf_elsewhere:
+            return [partner._l10n_fr_urssaf_elsewhere_message()]
         if partner.l10n_fr_urssaf_company_id != self.company_id:
             return [
                 _(
@@ -497,21 +527,23 @@ class AccountMove(models.Model):
         )
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
+    def _l10n_fr_urssaf_lock_free(self):
+        """Lock the invoices nobody else is sending; the others are results."""
+        locked = self._l10n_fr_urssaf_lock()
+        busy = self.env._("Someone is sending this invoice right now.")
+        return locked, {move: ("not_sent", busy) for move in self - locked}
+
     def _l10n_fr_urssaf_send(self):
-        """Send these invoices as payment requests, at most 10 per call.
+        """Send these invoices as payment requests, 10 per call, each call's
+        outcome committed before the next: a later failure, a retry or a
+        killed worker never undoes what Urssaf recorded.
 
         :return: ``{move: (outcome, message)}`` with outcome ``sent``,
             ``rejected``, ``not_sent`` or ``unknown``
         """
         self._l10n_fr_urssaf_check_sender()
-        results = {}
-        locked = self._l10n_fr_urssaf_lock()
-        for move in self - locked:
-            results[move] = (
-                "not_sent",
-                self.env._("Someone is sending this invoice right now."),
-            )
-        ready = locked.browse()
+        locked, results = self._l10n_fr_urssaf_lock_free()
+        ready = self.browse()
         for move in locked:
             problems = move._l10n_fr_urssaf_send_problems()
             if problems:
@@ -519,23 +551,16 @@ class AccountMove(models.Model):
             else:
                 ready |= move
         by_company = ready.grouped("company_id")
-        # Every company's credentials first: a failure after some calls
-        # would roll back what Urssaf recorded.
+        # Every company's credentials first: better no call than some.
         for company in by_company:
             company._l10n_fr_urssaf_check_credentials()
         for company, moves in by_company.items():
-            payloads = [
-                build_payment_request_payload(move._l10n_fr_urssaf_payment_request())
-                for move in moves
-            ]
             with company._l10n_fr_urssaf_client() as client:
-                submissions = client.submit_payment_requests(payloads)
-                for move, payload, submission in zip(
-                    moves, payloads, submissions, strict=True
-                ):
-                    results[move] = move._l10n_fr_urssaf_record(
-                        client, payload, submission
-                    )
+                for start in range(0, len(moves), MAX_ITEMS_PER_CALL):
+                    batch = moves[start : start + MAX_ITEMS_PER_CALL]
+                    results.update(batch._l10n_fr_urssaf_send_batch(client))
+                    if self._can_commit():
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
         due = self.env["l10n.fr.urssaf.payment.request"].search(
             [("move_id", "in", ready.ids), ("next_check", "!=", False)],
             order="next_check",
@@ -546,6 +571,91 @@ class AccountMove(models.Model):
                 "l10n_fr_urssaf_avance_immediate.ir_cron_payment_request_status"
             )._trigger(at=due.next_check)
         return results
+
+    def _l10n_fr_urssaf_send_batch(self, client):
+        """One call for these (at most 10) invoices, those nobody else is
+        sending and nobody sent since they were checked (locked again: a
+        commit after the previous batch released them)."""
+        _ = self.env._
+        client_environment = self.company_id.sudo().l10n_fr_urssaf_environment
+        locked, results = self._l10n_fr_urssaf_lock_free()
+        sent = (
+            self.env["l10n.fr.urssaf.payment.request"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", locked.ids),
+                    ("state", "!=", "error"),
+                    ("environment", "=", client_environment),
+                ]
+            )
+            .move_id
+        )
+        for move in sent:
+            results[move] = ("not_sent", _("Already sent to Urssaf meanwhile."))
+        moves = locked - sent
+        payloads = [
+            build_payment_request_payload(move._l10n_fr_urssaf_payment_request())
+            for move in moves
+        ]
+        submissions = client.submit_payment_requests(payloads) if payloads else []
+        for move, payload, submission in zip(moves, payloads, submissions, strict=True):
+            results[move] = move._l10n_fr_urssaf_record(client, payload, submission)
+        self.sudo().l10n_fr_urssaf_queued_by_id = False
+        return results
+
+    def _l10n_fr_urssaf_queue(self):
+        """Send in the background (large selections), as Odoo's batch Send &
+        Print does; the user is notified when done."""
+        self._l10n_fr_urssaf_check_sender()
+        self.sudo().l10n_fr_urssaf_queued_by_id = self.env.user
+        self.env.ref("l10n_fr_urssaf_avance_immediate.ir_cron_send")._trigger()
+
+    @api.model
+    def _cron_l10n_fr_urssaf_send(self):
+        """Send the queued invoices, per user who queued them, in batches of
+        10 each committed on its own; a killed worker resumes where it was."""
+        queued = self.search([("l10n_fr_urssaf_queued_by_id", "!=", False)])
+        cron = self.env["ir.cron"]
+        done = 0
+        for user, moves in queued.grouped("l10n_fr_urssaf_queued_by_id").items():
+            counts = {}
+            for start in range(0, len(moves), BACKGROUND_CHUNK):
+                chunk = moves[start : start + BACKGROUND_CHUNK].with_user(user)
+                try:
+                    results = chunk._l10n_fr_urssaf_send()
+                except Exception as exc:  # pylint: disable=broad-except
+                    # Back to the last batch committed; the rest is told.
+                    _logger.exception("Background sending to Urssaf failed")
+                    if self._can_commit():
+                        self.env.cr.rollback()  # pylint: disable=invalid-commit
+                    results = dict.fromkeys(chunk, ("not_sent", str(exc)))
+                for outcome, _message in results.values():
+                    counts[outcome] = counts.get(outcome, 0) + 1
+                chunk.sudo().l10n_fr_urssaf_queued_by_id = False
+                done += len(chunk)
+                cron._notify_progress(done=done, remaining=len(queued) - done)
+                if self._can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            self._l10n_fr_urssaf_notify_sent(user, counts)
+
+    def _l10n_fr_urssaf_notify_sent(self, user, counts):
+        _ = self.with_user(user).with_context(lang=user.lang).env._
+        problems = len(counts) > 1 or "sent" not in counts
+        user.partner_id._bus_send(
+            "simple_notification",
+            {
+                "title": _("Avance immédiate"),
+                "message": _(
+                    "Background sending to Urssaf done: %(sent)s sent, %(other)s "
+                    "not sent (see the invoices' Avance immédiate filters).",
+                    sent=counts.get("sent", 0),
+                    other=sum(counts.values()) - counts.get("sent", 0),
+                ),
+                "type": "warning" if problems else "success",
+                "sticky": problems,
+            },
+        )
 
     def _l10n_fr_urssaf_record(self, client, payload, submission):
         """Record one submission result (:class:`lib.client.SubmissionResult`)."""
@@ -560,6 +670,7 @@ class AccountMove(models.Model):
             "company_id": self.company_id.id,
             "amount": self.amount_total,
             "sent_date": now,
+            "environment": self.company_id.sudo().l10n_fr_urssaf_environment,
         }
         outcome = submission.outcome
         codes = [error.code for error in submission.errors]

@@ -16,6 +16,7 @@ from ..lib.codes import (
 from ..lib.exceptions import UrssafAuthError, UrssafError
 from ..lib.simulator.errors import SimulatorError
 from .guard import run_guarded
+from .res_company import ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
 
@@ -166,7 +167,11 @@ class L10nFrUrssafPaymentRequest(models.Model):
         store=True,
     )
     state = fields.Selection(
-        selection=STATES, required=True, readonly=True, index=True, default="sent"
+        selection=STATES,
+        required=True,
+        readonly=True,
+        index=True,
+        default="sent",
     )
     rejection_code = fields.Char(string="Reason Code", readonly=True)
     rejection_label = fields.Char(string="Reason", compute="_compute_rejection_label")
@@ -184,7 +189,10 @@ class L10nFrUrssafPaymentRequest(models.Model):
     transfer_date = fields.Date(string="Payout Date", readonly=True)
     transfer_amount = fields.Monetary(string="Payout Amount", readonly=True)
     payment_id = fields.Many2one(
-        "account.payment", string="Payout Payment", readonly=True, copy=False
+        "account.payment",
+        string="Payout Payment",
+        readonly=True,
+        copy=False,
     )
     cancel_reason = fields.Selection(
         selection=CANCEL_REASONS,
@@ -199,6 +207,14 @@ class L10nFrUrssafPaymentRequest(models.Model):
     )
     last_check = fields.Datetime(readonly=True)
     next_check = fields.Datetime(readonly=True, index=True)
+    environment = fields.Selection(
+        selection=ENVIRONMENTS,
+        string="Urssaf Environment",
+        required=True,
+        readonly=True,
+        help="Where it was sent: a request of a local simulation is never polled "
+        "at the real Urssaf, nor the reverse.",
+    )
     is_simulation = fields.Boolean(
         string="Local Simulation", compute="_compute_is_simulation"
     )
@@ -212,12 +228,15 @@ class L10nFrUrssafPaymentRequest(models.Model):
     ]
 
     def init(self):
-        # An invoice number is sent once: a single live request per invoice.
+        # An invoice number is sent once: a single live request per invoice
+        # in each environment (a local simulation sends nothing for real).
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (move_id) "
+                "DROP INDEX IF EXISTS %s; "
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (move_id, environment) "
                 "WHERE state != 'error'",
                 SQL.identifier(f"{self._table}_live_move_unique"),
+                SQL.identifier(f"{self._table}_live_move_environment_unique"),
                 SQL.identifier(self._table),
             )
         )
@@ -235,11 +254,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
             reason = REJECTION_REASONS.get(request.rejection_code or "")
             request.rejection_label = reason and f"{reason[0]}: {reason[1]}"
 
-    @api.depends("company_id.l10n_fr_urssaf_environment")
+    @api.depends("environment", "company_id.l10n_fr_urssaf_environment")
     def _compute_is_simulation(self):
         for request in self:
             request.is_simulation = (
-                request.company_id.l10n_fr_urssaf_environment == "simulation"
+                request.environment
+                == request.company_id.l10n_fr_urssaf_environment
+                == "simulation"
             )
 
     @api.depends("name", "state")
@@ -288,7 +309,16 @@ class L10nFrUrssafPaymentRequest(models.Model):
         errors = {}
         explain = self.env["res.company"]._l10n_fr_urssaf_explain
         requests = self.sudo()
-        requests.fetch(["company_id", "urssaf_id", "name"])
+        requests.fetch(["company_id", "urssaf_id", "name", "environment"])
+        elsewhere = requests.filtered(
+            lambda r: r.environment != r.company_id.l10n_fr_urssaf_environment
+        )
+        if elsewhere:
+            # Sent in another environment (a simulation before going live):
+            # the current Urssaf does not know them; they stay as they are.
+            elsewhere.next_check = False
+            errors.update(dict.fromkeys(elsewhere, self._elsewhere_message()))
+            requests -= elsewhere
         for company, company_requests in requests.grouped("company_id").items():
             batches = [
                 company_requests[start : start + MAX_ITEMS_PER_CALL]
@@ -332,6 +362,12 @@ class L10nFrUrssafPaymentRequest(models.Model):
             except RedirectWarning as exc:  # credentials missing
                 errors.update(dict.fromkeys(company_requests, exc.args[0]))
         return errors
+
+    def _elsewhere_message(self):
+        return self.env._(
+            "Sent in another Urssaf environment than the company's current one: "
+            "it is no longer followed."
+        )
 
     def _search_keys(self):
         """Urssaf ids to search, and invoice numbers of requests without one."""

@@ -4,9 +4,11 @@ import os
 import re
 import threading
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, ValidationError
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 from ..lib.client import PRODUCTION_URL, SANDBOX_URL, UrssafClient
 from ..lib.error_messages import explain_error
@@ -27,6 +29,11 @@ SIMULATION_SECRET = "local-simulation"
 
 # One simulator per database file and process: it holds the SQLite connection
 # and the lock that serialises its operations.
+ENVIRONMENTS = [
+    ("simulation", "Local simulation"),
+    ("sandbox", "Urssaf sandbox"),
+    ("production", "Production"),
+]
 _simulators = {}
 _simulators_lock = threading.Lock()
 
@@ -35,11 +42,7 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     l10n_fr_urssaf_environment = fields.Selection(
-        selection=[
-            ("simulation", "Local simulation"),
-            ("sandbox", "Urssaf sandbox"),
-            ("production", "Production"),
-        ],
+        selection=ENVIRONMENTS,
         string="Urssaf Environment",
         default="simulation",
         required=True,
@@ -269,9 +272,27 @@ class ResCompany(models.Model):
                 and client.token
                 and client.token != company.l10n_fr_urssaf_token
             ):
-                company.write(
-                    {
-                        "l10n_fr_urssaf_token": client.token,
-                        "l10n_fr_urssaf_token_expiry": client.token_expires_at,
-                    }
+                company._l10n_fr_urssaf_store_token(client)
+
+    def _l10n_fr_urssaf_store_token(self, client):
+        """Keep a renewed token outside the business transaction, which may
+        still be rolled back or retried; in it only when that transaction
+        holds the company row (settings being saved)."""
+        values = {
+            "l10n_fr_urssaf_token": client.token,
+            "l10n_fr_urssaf_token_expiry": client.token_expires_at,
+        }
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute(
+                    SQL(
+                        "SELECT id FROM res_company WHERE id = %s "
+                        "FOR NO KEY UPDATE NOWAIT",
+                        self.id,
+                    )
                 )
+                self.with_env(self.env(cr=cr)).write(values)
+        except psycopg2.errors.LockNotAvailable:
+            self.write(values)
+        else:
+            self.invalidate_recordset(list(values))

@@ -22,6 +22,7 @@ from ..lib.payload import (
 )
 from ..lib.validators import validate_customer_payload
 from .guard import check_urssaf_owned
+from .res_company import ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ LINK_EXISTS = "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE"
 # Set from Urssaf's answers only (see guard.check_urssaf_owned).
 URSSAF_OWNED_FIELDS = (
     "l10n_fr_urssaf_customer_id",
+    "l10n_fr_urssaf_environment",
     "l10n_fr_urssaf_company_id",
     "l10n_fr_urssaf_registration_date",
     "l10n_fr_urssaf_state",
@@ -158,7 +160,10 @@ class ResPartner(models.Model):
 
     # Registration with Urssaf.
     l10n_fr_urssaf_customer_id = fields.Char(
-        string="Urssaf Customer ID", readonly=True, copy=False, index="btree_not_null"
+        string="Urssaf Customer ID",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
     l10n_fr_urssaf_company_id = fields.Many2one(
         "res.company",
@@ -185,6 +190,18 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+    )
+    l10n_fr_urssaf_environment = fields.Selection(
+        selection=ENVIRONMENTS,
+        string="Urssaf Environment",
+        readonly=True,
+        copy=False,
+        help="Where the customer was registered: a link made in local simulation "
+        "means nothing to the real Urssaf.",
+    )
+    l10n_fr_urssaf_elsewhere = fields.Boolean(
+        string="Registered in Another Urssaf Environment",
+        compute="_compute_l10n_fr_urssaf_simulation",
     )
     l10n_fr_urssaf_activation_date = fields.Datetime(
         string="Account Activated On",
@@ -266,14 +283,24 @@ class ResPartner(models.Model):
             if partner.l10n_fr_urssaf_bank_account_id not in partner.bank_ids:
                 partner.l10n_fr_urssaf_bank_account_id = partner.bank_ids[:1]
 
+    @api.depends(
+        "l10n_fr_urssaf_customer_id",
+        "l10n_fr_urssaf_environment",
+        "l10n_fr_urssaf_company_id.l10n_fr_urssaf_environment",
+        "company_id.l10n_fr_urssaf_environment",
+    )
     @api.depends_context("company")
     def _compute_l10n_fr_urssaf_simulation(self):
         for partner in self:
             # Another company's settings: read one selection, nothing more.
-            company = partner.sudo()._l10n_fr_urssaf_provider()
-            partner.l10n_fr_urssaf_simulation = (
-                company.l10n_fr_urssaf_environment == "simulation"
+            environment = partner.sudo()._l10n_fr_urssaf_provider()[
+                "l10n_fr_urssaf_environment"
+            ]
+            partner.l10n_fr_urssaf_elsewhere = bool(
+                partner.l10n_fr_urssaf_customer_id
+                and partner.l10n_fr_urssaf_environment != environment
             )
+            partner.l10n_fr_urssaf_simulation = environment == "simulation"
 
     # ------------------------------------------------------------------ payload
 
@@ -402,7 +429,10 @@ class ResPartner(models.Model):
         single = len(self) == 1
         ready, failed = self.browse(), {}
         for partner in self:
-            if partner.l10n_fr_urssaf_customer_id:
+            if (
+                partner.l10n_fr_urssaf_customer_id
+                and not partner.l10n_fr_urssaf_elsewhere
+            ):
                 failed[partner] = self.env._("already registered with Urssaf")
                 continue
             problems = partner._l10n_fr_urssaf_registration_problems()
@@ -422,6 +452,9 @@ class ResPartner(models.Model):
                         failed[partner] = error
                     else:
                         done |= partner
+                        # Urssaf registered them: nothing later may undo it.
+                        if self.env["account.move"]._can_commit():
+                            self.env.cr.commit()  # pylint: disable=invalid-commit
         if single and failed:
             ((partner, message),) = failed.items()
             raise UserError(
@@ -474,9 +507,12 @@ class ResPartner(models.Model):
             {
                 "l10n_fr_urssaf_customer_id": customer_id,
                 "l10n_fr_urssaf_company_id": company.id,
+                "l10n_fr_urssaf_environment": company.l10n_fr_urssaf_environment,
                 "l10n_fr_urssaf_registration_date": now,
                 "l10n_fr_urssaf_state": "pending",
                 "l10n_fr_urssaf_status_date": now,
+                "l10n_fr_urssaf_activation_date": False,
+                "l10n_fr_urssaf_reminded": False,
             }
         )
 
@@ -531,7 +567,7 @@ class ResPartner(models.Model):
         status call confirms it is this customer's."""
         self.ensure_one()
         self.env["res.company"]._l10n_fr_urssaf_check_user()
-        if self.l10n_fr_urssaf_customer_id:
+        if self.l10n_fr_urssaf_customer_id and not self.l10n_fr_urssaf_elsewhere:
             raise UserError(self.env._("This customer is already linked to Urssaf."))
         company = self._l10n_fr_urssaf_provider()
         with company._l10n_fr_urssaf_client() as client:
@@ -556,6 +592,11 @@ class ResPartner(models.Model):
             [
                 ("l10n_fr_urssaf_customer_id", "=", status.customer_id),
                 ("l10n_fr_urssaf_company_id", "=", company.id),
+                (
+                    "l10n_fr_urssaf_environment",
+                    "=",
+                    company.l10n_fr_urssaf_environment,
+                ),
                 ("id", "!=", self.id),
             ],
             limit=1,
@@ -631,7 +672,10 @@ class ResPartner(models.Model):
         """
         errors = {}
         explain = self.env["res.company"]._l10n_fr_urssaf_explain
-        registered = self.filtered("l10n_fr_urssaf_company_id")
+        elsewhere = self.filtered("l10n_fr_urssaf_elsewhere")
+        for partner in elsewhere:
+            errors[partner] = partner._l10n_fr_urssaf_elsewhere_message()
+        registered = self.filtered("l10n_fr_urssaf_company_id") - elsewhere
         by_company = registered.grouped("l10n_fr_urssaf_company_id")
         for company, partners in by_company.items():
             try:
@@ -652,6 +696,20 @@ class ResPartner(models.Model):
             except RedirectWarning as exc:  # credentials missing
                 errors.update(dict.fromkeys(partners, exc.args[0]))
         return errors
+
+    def _l10n_fr_urssaf_elsewhere_message(self):
+        envs = dict(
+            self._fields["l10n_fr_urssaf_environment"]._description_selection(self.env)
+        )
+        company = self.sudo()._l10n_fr_urssaf_provider()
+        return self.env._(
+            "%(customer)s was registered in %(then)s, and %(company)s now works "
+            "with %(now)s: register the customer again (Register with Urssaf).",
+            customer=self.display_name,
+            then=envs.get(self.l10n_fr_urssaf_environment),
+            company=company.display_name,
+            now=envs.get(company.l10n_fr_urssaf_environment),
+        )
 
     def _l10n_fr_urssaf_apply_status(self, status):
         """Record an account status (:class:`lib.client.CustomerStatus`)."""
@@ -682,7 +740,9 @@ class ResPartner(models.Model):
             ("l10n_fr_urssaf_company_id", "!=", False),
             ("l10n_fr_urssaf_state", "in", WATCHED_STATES),
         ]
-        partners = self.search(domain, order="l10n_fr_urssaf_status_date asc, id")
+        partners = self.search(
+            domain, order="l10n_fr_urssaf_status_date asc, id"
+        ).filtered(lambda partner: not partner.l10n_fr_urssaf_elsewhere)
         cron = self.env["ir.cron"]
         for start in range(0, len(partners), CRON_BATCH_SIZE):
             batch = partners[start : start + CRON_BATCH_SIZE]

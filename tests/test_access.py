@@ -72,6 +72,7 @@ class TestInvoiceAccessMatrix(PaymentRequestCommon):
                 "amount": self.rejected.amount_total,
                 "state": "error",
                 "error_message": "Rejected",
+                "environment": "simulation",
             }
         )
         self.bill = self.init_invoice("in_invoice", amounts=[100], post=True)

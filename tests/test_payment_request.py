@@ -32,9 +32,13 @@ class PaymentRequestCommon(UrssafCommon):
                 "l10n_fr_urssaf_nature_code": "150",
             }
         )
-        today = fields.Date.context_today(cls.env.user)
+
+    @property
+    def period(self):
+        """Last month, as of now: frozen tests get their own."""
+        today = fields.Date.context_today(self.env.user)
         last_month_end = today.replace(day=1) - timedelta(days=1)
-        cls.period = (last_month_end.replace(day=1), last_month_end)
+        return (last_month_end.replace(day=1), last_month_end)
 
     def invoice(self, partner, lines=None, post=True, **values):
         """An invoice of services performed last month."""
@@ -405,6 +409,7 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
                     "company_id": self.company.id,
                     "state": "to_reconcile",
                     "next_check": fields.Datetime.now(),
+                    "environment": "simulation",
                 }
             )
         )

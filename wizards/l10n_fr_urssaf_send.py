@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..models.account_move import BACKGROUND_THRESHOLD
+
 
 class L10nFrUrssafSend(models.TransientModel):
     _name = "l10n.fr.urssaf.send"
@@ -33,9 +35,26 @@ class L10nFrUrssafSend(models.TransientModel):
             wizard.blocked_count = len(wizard.line_ids) - len(ready)
 
     def action_send(self):
-        """Send the invoices that can go; say how each one went."""
+        """Send the invoices that can go; say how each one went. A large
+        selection goes to the background."""
         self.ensure_one()
         moves = self.line_ids.filtered("ready").move_id
+        if len(moves) > BACKGROUND_THRESHOLD:
+            moves._l10n_fr_urssaf_queue()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Avance immédiate"),
+                    "message": self.env._(
+                        "%(count)s invoices are being sent to Urssaf in the "
+                        "background; you will be notified when it is done.",
+                        count=len(moves),
+                    ),
+                    "type": "info",
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         results = moves._l10n_fr_urssaf_send()
         counts = {}
         for outcome, _message in results.values():
