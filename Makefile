@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEVENV = $(PYTHON) tools/devenv.py
 
-.PHONY: test demo stop lint pot bench
+.PHONY: test demo stop lint pot bench faults
 
 test:
 	$(DEVENV) test
@@ -23,3 +23,7 @@ pot:
 # Refresh N payment requests against the simulator (BENCH_ARGS="--n 1000").
 bench:
 	$(DEVENV) bench $(BENCH_ARGS)
+
+# Fault matrix: each Urssaf operation under each fault, lost/duplicated counts.
+faults:
+	$(DEVENV) faults $(FAULTS_ARGS)

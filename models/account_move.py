@@ -14,7 +14,7 @@ from ..lib.formats import last_sendable_day, urssaf_date, urssaf_day_start
 from ..lib.payload import PaymentRequest, build_payment_request_payload
 from ..lib.validators import validate_payment_request_payload
 from .guard import check_urssaf_owned
-from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES
+from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES, is_own
 
 _logger = logging.getLogger(__name__)
 
@@ -675,7 +675,12 @@ class AccountMove(models.Model):
         outcome = submission.outcome
         codes = [error.code for error in submission.errors]
         if outcome == "rejected" and codes == ["ERR_FACTURE_DOUBLON"]:
-            info = self._l10n_fr_urssaf_find_own(client, payload)
+            try:
+                info = self._l10n_fr_urssaf_find_own(client, payload)
+            except UrssafError:
+                # Ours or another invoice's? Checked later by its number,
+                # never taken for a rejection meanwhile.
+                info, outcome = None, "unknown"
             if info:
                 # Ours, from a sending whose answer was lost: adopt it.
                 request = Request.create(dict(values, state="to_reconcile"))
@@ -738,16 +743,13 @@ class AccountMove(models.Model):
 
     def _l10n_fr_urssaf_find_own(self, client, payload):
         """The request Urssaf holds under this number, if it is this very
-        invoice (same customer and amount), else None."""
-        try:
-            found = client.search_by_invoice_numbers([payload["numFactureTiers"]])
-        except UrssafError:
-            return None
+        invoice (same customer and amount), else None.
+
+        :raises UrssafError: when Urssaf cannot tell
+        """
+        found = client.search_by_invoice_numbers([payload["numFactureTiers"]])
         for info in found.items:
-            sent = info.raw.get("demandePaiement") or {}
-            if info.customer_id == payload["idClient"] and self.currency_id.is_zero(
-                float(sent.get("mntFactureTTC") or 0) - payload["mntFactureTTC"]
-            ):
+            if is_own(info, payload["idClient"], payload["mntFactureTTC"], self):
                 return info
         return None
 

@@ -29,6 +29,15 @@ def _search(client, ids, numbers):
     return infos
 
 
+def is_own(info, customer_id, amount, record):
+    """Whether a request Urssaf found by invoice number is this invoice's:
+    same customer and amount (``record`` gives the currency)."""
+    sent = info.raw.get("demandePaiement") or {}
+    return info.customer_id == customer_id and record.currency_id.is_zero(
+        float(sent.get("mntFactureTTC") or 0) - amount
+    )
+
+
 # Life of a request (Urssaf status codes in brackets):
 #
 #   to_reconcile --(found by invoice number)--> sent / ... ; --(not found)--> error
@@ -395,9 +404,17 @@ class L10nFrUrssafPaymentRequest(models.Model):
         by_number = {r.name: r for r in requests if not r.urssaf_id}
         found = {}
         for info in infos:
-            request = by_id.get(info.payment_request_id) or by_number.get(
-                info.invoice_number
-            )
+            request = by_id.get(info.payment_request_id)
+            if not request:
+                # Found by number: only this invoice's own request counts.
+                request = by_number.get(info.invoice_number)
+                if request and not is_own(
+                    info,
+                    request.partner_id.l10n_fr_urssaf_customer_id,
+                    request.amount,
+                    request,
+                ):
+                    request = None
             if request:
                 found[request] = info
         now = fields.Datetime.now()
@@ -487,8 +504,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
             _logger.warning("Urssaf payment request %s not found", self.id)
             self.write({"last_check": now, "next_check": now + RETRY_DELAY})
             return
-        # Answer lost at sending, and Urssaf has no request with this number:
-        # it never received it, so it may be sent again.
+        if not self.last_check:
+            # One search that misses may be too early: confirm it later
+            # before the invoice is released.
+            self.write({"last_check": now, "next_check": now + RETRY_DELAY / 4})
+            return
+        # Answer lost at sending, and two searches found no request with this
+        # number: Urssaf never received it, so it may be sent again.
         self.write(
             {
                 "state": "error",

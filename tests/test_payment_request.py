@@ -373,6 +373,43 @@ class TestSendPaymentRequest(PaymentRequestCommon):
         self.assertIn("ERR_FACTURE_DOUBLON", message)
         self.assertEqual(move.l10n_fr_urssaf_state, "error")
 
+    def test_duplicate_number_whose_owner_cannot_be_checked(self):
+        """Urssaf holds the number but the search to tell whose fails: the
+        invoice is checked later, never taken for a rejection."""
+        move = self.invoice(self.active_customer())
+        payload = build_payment_request_payload(move._l10n_fr_urssaf_payment_request())
+        with self.company._l10n_fr_urssaf_client() as client:
+            client.submit_payment_requests([payload])  # answer "lost"
+        self.simulator.inject_fault("recherche", "error_500")
+        outcome, _message = move._l10n_fr_urssaf_send()[move]
+        self.assertEqual(outcome, "unknown")
+        request = move.l10n_fr_urssaf_request_ids
+        self.assertEqual(request.state, "to_reconcile")
+        request.action_refresh()
+        self.assertEqual(request.state, "sent")
+        self.assertEqual(len(self.simulator.payment_requests()), 1)
+
+    def test_lost_answer_number_used_by_another_invoice_is_not_adopted(self):
+        """The cron finds the number at Urssaf, but for another customer or
+        amount: not this invoice's request."""
+        partner = self.active_customer()
+        move = self.invoice(partner)
+        other = self.invoice(
+            partner, [{"product_id": self.cleaning.id, "quantity": 2, "price_unit": 30}]
+        )
+        payload = build_payment_request_payload(other._l10n_fr_urssaf_payment_request())
+        payload["numFactureTiers"] = move.name
+        with self.company._l10n_fr_urssaf_client() as client:
+            client.submit_payment_requests([payload])
+        self.simulator.inject_fault("demande", "drop")
+        self.assertEqual(move._l10n_fr_urssaf_send()[move][0], "unknown")
+        request = move.l10n_fr_urssaf_request_ids
+        for _check in range(2):
+            request.sudo().next_check = fields.Datetime.now()
+            self.env["l10n.fr.urssaf.payment.request"]._cron_refresh()
+        self.assertFalse(request.urssaf_id)
+        self.assertEqual(request.state, "error")
+
 
 @tagged("post_install", "-at_install")
 class TestFollowPaymentRequest(PaymentRequestCommon):
@@ -413,7 +450,13 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
                 }
             )
         )
-        self.env["l10n.fr.urssaf.payment.request"]._cron_refresh()
+        Request = self.env["l10n.fr.urssaf.payment.request"]
+        Request._cron_refresh()
+        # One search that misses is not enough to release the invoice.
+        self.assertEqual(request.state, "to_reconcile")
+        self.assertTrue(move._l10n_fr_urssaf_held())
+        request.sudo().next_check = fields.Datetime.now()
+        Request._cron_refresh()
         self.assertEqual(request.state, "error")
         self.assertIn("You can send the invoice again", request.error_message)
         self.assertEqual(move._l10n_fr_urssaf_send()[move][0], "sent")

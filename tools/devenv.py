@@ -825,13 +825,13 @@ def cmd_lint(_args):
     return 1 if failed else 0
 
 
-def cmd_bench(args):
-    """Run tools/bench_refresh.py with the interpreter that has Odoo."""
+def run_tool(script, args):
+    """Run a script of tools/ with the interpreter that has Odoo."""
     python, reason = find_odoo()
     if not python:
         raise SetupError(f"no Odoo 18 runtime: {reason}")
-    bench = [python, os.path.join(ROOT, "tools", "bench_refresh.py"), *args.rest]
-    return run(bench, check=False).returncode
+    tool = [python, os.path.join(ROOT, "tools", script), *args.rest]
+    return run(tool, check=False).returncode
 
 
 def cmd_system_packages(_args):
@@ -852,7 +852,8 @@ def main():
         "stop": cmd_stop,
         "lint": cmd_lint,
         "pot": cmd_pot,
-        "bench": cmd_bench,
+        "bench": lambda args: run_tool("bench_refresh.py", args),
+        "faults": lambda args: run_tool("fault_matrix.py", args),
         "system-packages": cmd_system_packages,
     }
     parser.add_argument("command", choices=sorted(commands))

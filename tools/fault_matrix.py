@@ -41,6 +41,10 @@ invoice numbers, and for the 401):
 * two workers: two threads, each with its own database cursor, run the
   operation on the same committed records at the same moment (50 ms per call).
 
+A user's action runs inside Odoo's own ``odoo.service.model.retrying`` (the
+RPC layer's retry on serialization failures), the crons without it, as in
+Odoo; an exception rolls the transaction back and is what the user sees.
+
 Each scenario starts clean (a new simulator, new customers and invoices),
 then runs the recovery a user and the crons would: register again the
 customers without an Urssaf id; the status cron; the payment-request cron
@@ -55,9 +59,11 @@ again the invoices not sent or rejected. Then it counts:
   invoice, one Urssaf customer on two contacts or registered twice.
 
 It prints a Markdown table ``| operation | fault | what the user sees | lost |
-duplicated |`` (what the operation returned or raised, shortened), notes on
-what else looked wrong, and exits 1 when a lost or duplicated count is not 0,
-2 when the set-up failed. Odoo's log goes to ``.run/logs/faults.log``.
+duplicated |`` (what the operation returned or raised, shortened; for the
+cron, the requests' states and its first error), then notes: the counts
+before recovery when not 0, what the recovery did, each worker's outcome, Odoo
+retries. It exits 1 when a lost or duplicated count is not 0, 2 when the
+set-up failed. Odoo's log goes to ``.run/logs/faults.log``.
 """
 
 import argparse
@@ -627,9 +633,9 @@ class Harness:
         phantom = ids - {dp["id"] for dp in held}
         if phantom:
             run.notes.append(f"{len(phantom)} request(s) Urssaf does not hold")
-        unsettled = Counter(r.state for r in live if r.state == "to_reconcile")
+        unsettled = len(live.filtered(lambda r: r.state == "to_reconcile"))
         if unsettled:
-            run.notes.append(f"{sum(unsettled.values())} still to reconcile")
+            run.notes.append(f"{unsettled} still to reconcile")
         if len(held) != len(run.move_ids):
             run.notes.append(f"Urssaf holds {len(held)} of {len(run.move_ids)}")
         return len(lost), duplicated
@@ -786,7 +792,8 @@ def play(harness, operation, label, fault):
             before = operation.count(env, run)
             run.notes = kept
         if any(before):
-            run.notes.append("before recovery: {} lost, {} duplicated".format(*before))
+            lost, duplicated = before
+            run.notes.append(f"before recovery: {lost} lost, {duplicated} duplicated")
         try:
             operation.recover(run)
         except Exception as exc:  # pylint: disable=broad-except

@@ -23,6 +23,16 @@ import urllib.request
 import websocket
 
 
+def find(selector):
+    """JS finding ``selector``: CSS, or ``CSS::text`` for the first match
+    whose text contains ``text`` (a menu item, a button label)."""
+    css, _sep, text = selector.partition("::")
+    return (
+        f"Array.from(document.querySelectorAll({json.dumps(css)}))"
+        f".find(e => e.textContent.includes({json.dumps(text)}))"
+    )
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -73,7 +83,7 @@ class Browser:
     def wait_for(self, selector, seconds=60):
         deadline = time.time() + seconds
         while time.time() < deadline:
-            if self.evaluate(f"!!document.querySelector({json.dumps(selector)})"):
+            if self.evaluate(f"!!{find(selector)}"):
                 return True
             time.sleep(0.3)
         return False
@@ -103,7 +113,8 @@ def main():
         "--click",
         action="append",
         default=[],
-        help="selector to click before the capture (repeatable, in order)",
+        help="selector to click before the capture (repeatable, in order); "
+        "CSS::text picks the first match containing text",
     )
     parser.add_argument("--scroll-to", help="selector to scroll into view")
     parser.add_argument("--size", default="1400x1000")
@@ -126,13 +137,11 @@ def main():
         for selector in args.click:
             if not browser.wait_for(selector):
                 raise SystemExit(f"{selector} did not appear")
-            browser.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+            browser.evaluate(f"{find(selector)}.click()")
             time.sleep(2)
         if args.scroll_to:
             browser.wait_for(args.scroll_to)
-            browser.evaluate(
-                f"document.querySelector({json.dumps(args.scroll_to)}).scrollIntoView()"
-            )
+            browser.evaluate(f"{find(args.scroll_to)}.scrollIntoView()")
         time.sleep(1.5)
         shot = browser.send("Page.captureScreenshot", format="png")
         with open(args.output, "wb") as handle:
