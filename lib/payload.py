@@ -162,8 +162,7 @@ _TITLE_ABBREVIATIONS = {
     "monseigneur": "Mgr",
     "saint": "St",
     "sainte": "Ste",
-    "notre": "N",
-    "dame": "D",
+    "notre-dame": "N-D",
 }
 
 
@@ -175,7 +174,7 @@ def shorten_road_name(name):
     for index, word in enumerate(words):
         if len(" ".join(words)) <= ROAD_NAME_MAX_LENGTH:
             break
-        words[index] = "-".join(
+        words[index] = _TITLE_ABBREVIATIONS.get(_fold(word)) or "-".join(
             _TITLE_ABBREVIATIONS.get(_fold(part), part) for part in word.split("-")
         )
     return " ".join(words)

@@ -24,6 +24,9 @@ HELD_STATES = ("sent", "waiting", "validated", "paid", "unpaid", "unknown")
 # Sent at the activation time + this margin when the service starts that day:
 # Urssaf refuses a period that begins before the activation (BR4).
 ACTIVATION_MARGIN = timedelta(minutes=1)
+# Context value of Request cancellation's own reversal: an object, which no
+# RPC call can forge (a context from the outside is JSON).
+CANCELLING = object()
 # Above this many invoices, sending goes to the background.
 BACKGROUND_THRESHOLD = 50
 # Invoices per transaction of the background sending: a few calls each.
@@ -158,7 +161,6 @@ class AccountMove(models.Model):
         "partner_id.l10n_fr_urssaf_customer_id",
         "l10n_fr_urssaf_request_ids.state",
         "l10n_fr_urssaf_cancelled",
-        "company_id.l10n_fr_urssaf_environment",
     )
     def _compute_l10n_fr_urssaf_state(self):
         for move in self:
@@ -245,7 +247,8 @@ class AccountMove(models.Model):
         """Odoo's own reversal and reset to draft would leave Urssaf's request
         alive (and its payout unbooked): Request cancellation does both."""
         held = self._l10n_fr_urssaf_held()
-        if held and not self.env.context.get("l10n_fr_urssaf_cancelling"):
+        cancelling = self.env.context.get("l10n_fr_urssaf_cancelling")
+        if held and cancelling is not CANCELLING:
             raise UserError(
                 self.env._(
                     "Urssaf holds %(invoices)s: a credit note or a reset to draft "
@@ -593,7 +596,15 @@ class AccountMove(models.Model):
         )
         for move in sent:
             results[move] = ("not_sent", _("Already sent to Urssaf meanwhile."))
-        moves = locked - sent
+        moves = self.browse()
+        for move in locked - sent:
+            # Checked again: since the first check, a commit let others
+            # change the invoice.
+            problems = move._l10n_fr_urssaf_send_problems()
+            if problems:
+                results[move] = ("not_sent", "\n".join(problems))
+            else:
+                moves |= move
         payloads = [
             build_payment_request_payload(move._l10n_fr_urssaf_payment_request())
             for move in moves
@@ -601,7 +612,9 @@ class AccountMove(models.Model):
         submissions = client.submit_payment_requests(payloads) if payloads else []
         for move, payload, submission in zip(moves, payloads, submissions, strict=True):
             results[move] = move._l10n_fr_urssaf_record(client, payload, submission)
-        self.sudo().l10n_fr_urssaf_queued_by_id = False
+        locked.filtered("l10n_fr_urssaf_queued_by_id").sudo().write(
+            {"l10n_fr_urssaf_queued_by_id": False}
+        )
         return results
 
     def _l10n_fr_urssaf_queue(self):
@@ -613,47 +626,45 @@ class AccountMove(models.Model):
 
     @api.model
     def _cron_l10n_fr_urssaf_send(self):
-        """Send the queued invoices, per user who queued them, in batches of
-        10 each committed on its own; a killed worker resumes where it was."""
-        queued = self.search([("l10n_fr_urssaf_queued_by_id", "!=", False)])
-        cron = self.env["ir.cron"]
-        done = 0
-        for user, moves in queued.grouped("l10n_fr_urssaf_queued_by_id").items():
-            counts = {}
-            for start in range(0, len(moves), BACKGROUND_CHUNK):
-                chunk = moves[start : start + BACKGROUND_CHUNK].with_user(user)
-                try:
-                    results = chunk._l10n_fr_urssaf_send()
-                except Exception as exc:  # pylint: disable=broad-except
-                    # Back to the last batch committed; the rest is told.
-                    _logger.exception("Background sending to Urssaf failed")
-                    if self._can_commit():
-                        self.env.cr.rollback()  # pylint: disable=invalid-commit
-                    results = dict.fromkeys(chunk, ("not_sent", str(exc)))
-                for outcome, _message in results.values():
-                    counts[outcome] = counts.get(outcome, 0) + 1
-                chunk.sudo().l10n_fr_urssaf_queued_by_id = False
-                done += len(chunk)
-                cron._notify_progress(done=done, remaining=len(queued) - done)
+        """Send the next queued invoices (a chunk per call, Odoo's cron calls
+        again while some remain), as the users who queued them, each batch of
+        10 committed on its own: a killed worker resumes where it was."""
+        queued = self.search([("l10n_fr_urssaf_queued_by_id", "!=", False)], order="id")
+        chunk = queued[:BACKGROUND_CHUNK]
+        for user, moves in chunk.grouped("l10n_fr_urssaf_queued_by_id").items():
+            try:
+                moves.with_user(user)._l10n_fr_urssaf_send()
+            except Exception:  # pylint: disable=broad-except
+                # Back to the last batch committed; the user is told below.
+                _logger.exception("Background sending to Urssaf failed")
                 if self._can_commit():
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-            self._l10n_fr_urssaf_notify_sent(user, counts)
+                    self.env.cr.rollback()  # pylint: disable=invalid-commit
+            # Those not sent (problems, an error) leave the queue too; those
+            # another worker is sending stay, for it to finish.
+            locked, _busy = moves._l10n_fr_urssaf_lock_free()
+            locked.filtered("l10n_fr_urssaf_queued_by_id").sudo().write(
+                {"l10n_fr_urssaf_queued_by_id": False}
+            )
+            if not self.search_count([("l10n_fr_urssaf_queued_by_id", "=", user.id)]):
+                self._l10n_fr_urssaf_notify_sent(user)
+            if self._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(
+            done=len(chunk), remaining=len(queued) - len(chunk)
+        )
 
-    def _l10n_fr_urssaf_notify_sent(self, user, counts):
+    def _l10n_fr_urssaf_notify_sent(self, user):
         _ = self.with_user(user).with_context(lang=user.lang).env._
-        problems = len(counts) > 1 or "sent" not in counts
         user.partner_id._bus_send(
             "simple_notification",
             {
                 "title": _("Avance immédiate"),
                 "message": _(
-                    "Background sending to Urssaf done: %(sent)s sent, %(other)s "
-                    "not sent (see the invoices' Avance immédiate filters).",
-                    sent=counts.get("sent", 0),
-                    other=sum(counts.values()) - counts.get("sent", 0),
+                    "Background sending to Urssaf done. The invoices not sent, and "
+                    "why, are under the Avance immédiate filters of the invoices."
                 ),
-                "type": "warning" if problems else "success",
-                "sticky": problems,
+                "type": "info",
+                "sticky": True,
             },
         )
 
@@ -844,7 +855,7 @@ class AccountMove(models.Model):
         # unreconciling a payout: it becomes the customer's credit until
         # Urssaf debits it back.
         refund = (
-            self.with_context(l10n_fr_urssaf_cancelling=True)
+            self.with_context(l10n_fr_urssaf_cancelling=CANCELLING)
             ._reverse_moves(
                 [
                     {

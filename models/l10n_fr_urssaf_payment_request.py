@@ -432,9 +432,14 @@ class L10nFrUrssafPaymentRequest(models.Model):
             lambda r: r._next_check(r.state, now, r.status_date)
         ).items():
             group.write({"last_check": now, "next_check": next_check})
-        # A payout that could not be booked is tried again at each poll.
+        # A payout that could not be booked is tried again at each poll,
+        # until it is, or someone registers the payment by hand.
         for request in unchanged:
-            if request.state == "paid" and not request.payment_id:
+            if (
+                request.state == "paid"
+                and not request.payment_id
+                and not request.currency_id.is_zero(request.move_id.amount_residual)
+            ):
                 request._book_payout()
 
     def _fault(self, exc):

@@ -4,8 +4,6 @@ import os
 import re
 import threading
 
-import psycopg2
-
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, ValidationError
 from odoo.tools import SQL, config
@@ -84,7 +82,7 @@ class ResCompany(models.Model):
     l10n_fr_urssaf_responsible_id = fields.Many2one(
         "res.users",
         string="Urssaf Follow-up Responsible",
-        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        domain=[("share", "=", False)],
         help="Gets the avance immédiate to-dos (refusals, payouts to book, faults) "
         "of invoices and customers without a salesperson.",
     )
@@ -137,7 +135,22 @@ class ResCompany(models.Model):
         if keys.intersection(vals) or "l10n_fr_urssaf_client_secret" in vals:
             vals = dict(vals, l10n_fr_urssaf_token=False)
             vals["l10n_fr_urssaf_token_expiry"] = False
-        return super().write(vals)
+        result = super().write(vals)
+        if "l10n_fr_urssaf_environment" in vals:
+            # Only the invoices with requests or of registered customers
+            # change state with the environment, not the whole ledger.
+            moves = self.env["account.move"].search(
+                [
+                    ("company_id", "in", self.ids),
+                    "|",
+                    ("l10n_fr_urssaf_request_ids", "!=", False),
+                    ("l10n_fr_urssaf_state", "!=", False),
+                ]
+            )
+            self.env.add_to_compute(
+                self.env["account.move"]._fields["l10n_fr_urssaf_state"], moves
+            )
+        return result
 
     def _l10n_fr_urssaf_simulator(self):
         """The local simulator of this database, its state in the filestore."""
@@ -176,16 +189,22 @@ class ResCompany(models.Model):
             self.env._("Go to the settings"),
         )
 
-    @api.model
     def _l10n_fr_urssaf_responsible(self, user=None):
         """Who gets a to-do: ``user`` (the salesperson) when it is a person,
         else the responsible of the settings, else a billing administrator of
         the company; never OdooBot."""
         self.ensure_one()
-        for candidate in (user, self.l10n_fr_urssaf_responsible_id):
-            if candidate and candidate.active and not candidate.share:
-                if not candidate._is_superuser():
-                    return candidate
+        for candidate in (
+            user or self.env["res.users"],
+            self.l10n_fr_urssaf_responsible_id,
+        ):
+            if (
+                candidate.active
+                and not candidate.share
+                and not candidate._is_superuser()
+                and self in candidate.company_ids
+            ):
+                return candidate
         manager = self.env["res.users"].search(
             [
                 ("groups_id", "in", self.env.ref("account.group_account_manager").id),
@@ -198,6 +217,7 @@ class ResCompany(models.Model):
         )
         return manager or self.env.ref("base.user_admin")
 
+    @api.model
     def _l10n_fr_urssaf_check_user(self):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(
@@ -282,17 +302,32 @@ class ResCompany(models.Model):
             "l10n_fr_urssaf_token": client.token,
             "l10n_fr_urssaf_token_expiry": client.token_expires_at,
         }
-        try:
-            with self.env.registry.cursor() as cr:
+        if not self.env["account.move"]._can_commit():
+            self.write(values)  # tests: one transaction
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT l10n_fr_urssaf_environment, l10n_fr_urssaf_client_id "
+                    "FROM res_company WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    self.id,
+                )
+            )
+            row = cr.fetchone()
+            settings = (self.l10n_fr_urssaf_environment, self.l10n_fr_urssaf_client_id)
+            if row and row == settings:
                 cr.execute(
                     SQL(
-                        "SELECT id FROM res_company WHERE id = %s "
-                        "FOR NO KEY UPDATE NOWAIT",
+                        "UPDATE res_company SET l10n_fr_urssaf_token = %s, "
+                        "l10n_fr_urssaf_token_expiry = %s WHERE id = %s",
+                        client.token,
+                        client.token_expires_at,
                         self.id,
                     )
                 )
-                self.with_env(self.env(cr=cr)).write(values)
-        except psycopg2.errors.LockNotAvailable:
+        if row is None:
+            # This transaction holds the company (settings being saved).
             self.write(values)
         else:
+            # Stored, or not at all: the settings changed meanwhile.
             self.invalidate_recordset(list(values))

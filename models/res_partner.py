@@ -21,7 +21,7 @@ from ..lib.payload import (
     build_customer_payload,
 )
 from ..lib.validators import validate_customer_payload
-from .guard import check_urssaf_owned
+from .guard import check_urssaf_owned, run_guarded
 from .res_company import ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
@@ -429,6 +429,10 @@ class ResPartner(models.Model):
         single = len(self) == 1
         ready, failed = self.browse(), {}
         for partner in self:
+            company = partner._l10n_fr_urssaf_provider()
+            if company not in self.env.companies:
+                failed[partner] = partner._l10n_fr_urssaf_other_company_message()
+                continue
             if (
                 partner.l10n_fr_urssaf_customer_id
                 and not partner.l10n_fr_urssaf_elsewhere
@@ -541,6 +545,14 @@ class ResPartner(models.Model):
         problem = self._l10n_fr_urssaf_adopt(status, company)
         return problem and f"{problem}\n{self._l10n_fr_urssaf_link_help()}"
 
+    def _l10n_fr_urssaf_other_company_message(self):
+        return self.env._(
+            "%(customer)s is registered by %(company)s: switch to that company to "
+            "exchange with Urssaf in its name.",
+            customer=self.display_name,
+            company=self.sudo()._l10n_fr_urssaf_provider().display_name,
+        )
+
     def _l10n_fr_urssaf_link_help(self):
         return self.env._(
             "Urssaf already links this customer to you, under another e-mail "
@@ -570,6 +582,8 @@ class ResPartner(models.Model):
         if self.l10n_fr_urssaf_customer_id and not self.l10n_fr_urssaf_elsewhere:
             raise UserError(self.env._("This customer is already linked to Urssaf."))
         company = self._l10n_fr_urssaf_provider()
+        if company not in self.env.companies:
+            raise UserError(self._l10n_fr_urssaf_other_company_message())
         with company._l10n_fr_urssaf_client() as client:
             try:
                 status = client.get_customer_status(customer_id=customer_id)
@@ -746,18 +760,46 @@ class ResPartner(models.Model):
         cron = self.env["ir.cron"]
         for start in range(0, len(partners), CRON_BATCH_SIZE):
             batch = partners[start : start + CRON_BATCH_SIZE]
-            for partner, error in batch._l10n_fr_urssaf_refresh().items():
-                _logger.warning("Urssaf status of partner %s: %s", partner.id, error)
-            # After 7 days Urssaf marks the link expired (not finalised): both
-            # states mean the customer still has to act.
-            batch.filtered(
-                lambda p: p.l10n_fr_urssaf_state in WATCHED_STATES
-            )._l10n_fr_urssaf_remind_stalled_activation()
+            run_guarded(
+                batch,
+                lambda records: records._l10n_fr_urssaf_poll(),
+                lambda partner, exc: partner._l10n_fr_urssaf_fault(exc),
+            )
             remaining = len(partners) - start - len(batch)
             cron._notify_progress(done=start + len(batch), remaining=remaining)
             # Each batch stands on its own: a later failure must not undo it.
             if self.env["account.move"]._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _l10n_fr_urssaf_poll(self):
+        for partner, error in self._l10n_fr_urssaf_refresh().items():
+            _logger.warning("Urssaf status of partner %s: %s", partner.id, error)
+        # After 7 days Urssaf marks the link expired (not finalised): both
+        # states mean the customer still has to act.
+        self.filtered(
+            lambda p: p.l10n_fr_urssaf_state in WATCHED_STATES
+        )._l10n_fr_urssaf_remind_stalled_activation()
+
+    def _l10n_fr_urssaf_fault(self, exc):
+        """An unexpected error on this customer: checked again after the
+        others, and given to a person."""
+        self.sudo().l10n_fr_urssaf_status_date = fields.Datetime.now()
+        summary = self.env._("Avance immédiate: status not checked")
+        if self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        company = self.sudo()._l10n_fr_urssaf_provider()
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=self.env._(
+                "The Urssaf account status of %(customer)s could not be recorded: "
+                "%(error)s. It is tried again at the next check; fix the cause if "
+                "it persists.",
+                customer=self.display_name,
+                error=exc.args[0] if exc.args else repr(exc),
+            ),
+            user_id=company._l10n_fr_urssaf_responsible(self.user_id).id,
+        )
 
     def _l10n_fr_urssaf_remind_stalled_activation(self):
         """After a week without activation, ask the salesperson to follow up."""

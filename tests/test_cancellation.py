@@ -271,6 +271,14 @@ class TestOdooReversalGuarded(PaymentRequestCommon):
         self.assertEqual(request.state, "sent")
         self.assertFalse(move.reversal_move_ids)
 
+    def test_forged_context_does_not_open_the_guard(self):
+        """An RPC call can set any JSON context, not the marker object."""
+        move, request = self.sent_invoice()
+        forged = move.with_context(l10n_fr_urssaf_cancelling=True)
+        with self.assertRaisesRegex(UserError, "Request cancellation"):
+            forged._reverse_moves(cancel=True)
+        self.assertEqual(request.state, "sent")
+
     def test_reverse_action_opens_the_cancellation(self):
         move, _request = self.sent_invoice()
         action = move.action_reverse()

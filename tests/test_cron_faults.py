@@ -73,6 +73,23 @@ class TestCronFaults(PaymentRequestCommon):
         self.run_cron_as_odoobot()
         self.assertEqual(len(requests.payment_id), 3)
 
+    def test_payout_registered_by_hand_is_not_asked_again(self):
+        journal = self.company.l10n_fr_urssaf_journal_id
+        journal.inbound_payment_method_line_ids.unlink()
+        requests = self.due_requests(1, step="pay")
+        self.run_cron_as_odoobot()
+        move = requests.move_id
+        move.activity_ids.action_done()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create(
+            {"journal_id": self.company_data["default_journal_cash"].id}
+        )._create_payments()
+        requests.sudo().next_check = fields.Datetime.now() - timedelta(minutes=1)
+        self.run_cron_as_odoobot()
+        self.assertFalse(move.activity_ids)
+        self.assertFalse(requests.payment_id)
+
     def test_any_error_on_one_request_spares_the_others(self):
         requests = self.due_requests(12)
         bad = requests.sorted("id")[3]

@@ -98,7 +98,16 @@ class TestBackgroundSending(PaymentRequestCommon):
         self.assertFalse(moves.filtered("l10n_fr_urssaf_queued_by_id"))
         self.assertEqual(progress, [(count, 0)])
         notices = self.env.cr.precommit.data.get("bus.bus.values", [])
-        self.assertTrue(any("55 sent" in notice["message"] for notice in notices))
+        self.assertTrue(any("sending to Urssaf done" in n["message"] for n in notices))
+
+    def test_invoices_that_cannot_go_leave_the_queue(self):
+        partner = self.active_customer()
+        good = self.invoice(partner)
+        bad = self.invoice(partner, post=False)
+        (good | bad)._l10n_fr_urssaf_queue()
+        self.env["account.move"].sudo()._cron_l10n_fr_urssaf_send()
+        self.assertEqual(good.l10n_fr_urssaf_state, "sent")
+        self.assertFalse((good | bad).filtered("l10n_fr_urssaf_queued_by_id"))
 
     def test_small_selection_sent_at_once(self):
         move = self.invoice(self.active_customer())

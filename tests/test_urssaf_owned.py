@@ -2,6 +2,8 @@
 """Urssaf-owned data is written by the addon only: no group, import or RPC
 script can set it."""
 
+from datetime import timedelta
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -83,6 +85,24 @@ class TestUrssafOwnedData(PaymentRequestCommon):
             {"name": "Ordinary", "l10n_fr_urssaf_state": "not_registered"}
         )
 
+    def test_unchanged_values_pass_and_contacts_merge(self):
+        """Odoo's contact merge writes every field, Urssaf's unchanged."""
+        partner = self.make_customer()
+        partner.action_l10n_fr_urssaf_register()
+        twin = self.env["res.partner"].create({"name": "Jeanne M."})
+        editor = self.users["contact_editor"]
+        partner.with_user(editor).write(
+            {"l10n_fr_urssaf_state": "pending", "phone": "0102030405"}
+        )
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.users["system_admin"])
+            .create({})
+        )
+        wizard._merge((twin | partner).ids, partner)
+        self.assertFalse(twin.exists())
+        self.assertEqual(partner.l10n_fr_urssaf_state, "pending")
+
     def test_invoice_data(self):
         move, request = self.sent_invoice()
         for values in (
@@ -90,7 +110,7 @@ class TestUrssafOwnedData(PaymentRequestCommon):
             {"l10n_fr_urssaf_state": "paid"},
             {"l10n_fr_urssaf_reissue_of_id": move.id},
             {"l10n_fr_urssaf_service_start": self.period[0].replace(day=2)},
-            {"l10n_fr_urssaf_service_end": self.period[1]},
+            {"l10n_fr_urssaf_service_end": self.period[1] - timedelta(days=1)},
         ):
             self.assert_refused(move, values)
         self.assert_refused(move.invoice_line_ids, {"l10n_fr_urssaf_nature_code": "10"})

@@ -226,6 +226,8 @@ def test_street_parsing(street, expected):
         ("du Général Sainte-Claire Deville", "du Gal Sainte-Claire Deville"),
         ("Saint-Exupéry Sainte-Claire Deville", "St-Exupéry Ste-Claire Deville"),
         ("des Vignes du Haut Moulin Vert", "des Vignes du Haut Moulin Vert"),
+        ("de la Dame Blanche du Haut Moulin", "de la Dame Blanche du Haut Moulin"),
+        ("de Notre-Dame de Bonne Nouvelle Vert", "de N-D de Bonne Nouvelle Vert"),
     ],
 )
 def test_road_name_titles_abbreviated_only_as_needed(name, expected):
