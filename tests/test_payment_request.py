@@ -356,9 +356,9 @@ class TestSendPaymentRequest(PaymentRequestCommon):
             [{"state": "sent", "urssaf_id": first.payment_request_id}],
         )
 
-    def test_duplicate_number_of_another_invoice(self):
-        """The number was used for another invoice (other software, earlier
-        numbering): rejected, with the way out."""
+    def number_taken_by_another_invoice(self):
+        """An invoice whose number Urssaf already holds for another amount
+        (other software, earlier numbering)."""
         partner = self.active_customer()
         move = self.invoice(partner)
         other = self.invoice(
@@ -368,6 +368,12 @@ class TestSendPaymentRequest(PaymentRequestCommon):
         payload["numFactureTiers"] = move.name
         with self.company._l10n_fr_urssaf_client() as client:
             client.submit_payment_requests([payload])
+        return move
+
+    def test_duplicate_number_of_another_invoice(self):
+        """The number was used for another invoice (other software, earlier
+        numbering): rejected, with the way out."""
+        move = self.number_taken_by_another_invoice()
         outcome, message = move._l10n_fr_urssaf_send()[move]
         self.assertEqual(outcome, "rejected")
         self.assertIn("ERR_FACTURE_DOUBLON", message)
@@ -392,15 +398,7 @@ class TestSendPaymentRequest(PaymentRequestCommon):
     def test_lost_answer_number_used_by_another_invoice_is_not_adopted(self):
         """The cron finds the number at Urssaf, but for another customer or
         amount: not this invoice's request."""
-        partner = self.active_customer()
-        move = self.invoice(partner)
-        other = self.invoice(
-            partner, [{"product_id": self.cleaning.id, "quantity": 2, "price_unit": 30}]
-        )
-        payload = build_payment_request_payload(other._l10n_fr_urssaf_payment_request())
-        payload["numFactureTiers"] = move.name
-        with self.company._l10n_fr_urssaf_client() as client:
-            client.submit_payment_requests([payload])
+        move = self.number_taken_by_another_invoice()
         self.simulator.inject_fault("demande", "drop")
         self.assertEqual(move._l10n_fr_urssaf_send()[move][0], "unknown")
         request = move.l10n_fr_urssaf_request_ids
