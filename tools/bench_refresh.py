@@ -282,9 +282,10 @@ def create_requests(env, company, numbers, urssaf_ids):
             "INSERT INTO l10n_fr_urssaf_payment_request (name, move_id, partner_id, "
             "company_id, amount, urssaf_id, status_code, status, state, sent_date, "
             "status_date, next_check, create_uid, write_uid, create_date, "
-            "write_date) "
+            "write_date, environment) "
             "SELECT m.name, m.id, m.partner_id, m.company_id, m.amount_total, "
-            "sent.urssaf_id, '10', '10', 'sent', %s, %s, %s, %s, %s, %s, %s "
+            "sent.urssaf_id, '10', '10', 'sent', %s, %s, %s, %s, %s, %s, %s, "
+            "'simulation' "
             "FROM unnest(%s::varchar[], %s::varchar[]) AS sent(name, urssaf_id) "
             "JOIN account_move m ON m.name = sent.name AND m.company_id = %s",
             now,
