@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from werkzeug.urls import url_parse
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests.common import _super_send
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -34,6 +34,18 @@ LUCIE = {
     "email": "lucie@example.com",
     "mobile": "0611223344",
 }
+
+
+def activated_long_ago():
+    """Before the first day of last month, whatever today is: the longest gap
+    to it is 61 days (31 August back to 1 July)."""
+    return datetime.now() - timedelta(days=62)
+
+
+def last_month(record):
+    """First and last day of the month before the record's today."""
+    last_day = fields.Date.context_today(record).replace(day=1) - timedelta(days=1)
+    return last_day.replace(day=1), last_day
 
 
 def customer_values(env, **values):
@@ -129,7 +141,7 @@ class UrssafCommon(SimulatorMixin, AccountTestInvoicingCommon):
         partner.action_l10n_fr_urssaf_register()
         self.simulator.activate(
             partner.l10n_fr_urssaf_customer_id,
-            at=activated_at or datetime.now() - timedelta(days=62),
+            at=activated_at or activated_long_ago(),
         )
         partner.action_l10n_fr_urssaf_refresh_status()
         return partner

@@ -14,7 +14,9 @@ from ..lib.payload import build_payment_request_payload
 
 # Modules, not classes: a test class imported here would run twice.
 from . import test_cancellation as cancellation
+from . import test_environments as environments
 from . import test_payment_request as sending
+from . import test_urssaf_owned as owned
 from .test_payment_request import PaymentRequestCommon
 
 TIME_ZONES = ("Europe/Paris", "America/Guadeloupe", "Indian/Reunion", "Pacific/Noumea")
@@ -99,6 +101,10 @@ FLOWS = (
     sending.TestSendPaymentRequest.test_follow_to_payout,
     sending.TestFollowPaymentRequest.test_paid_requests_watched_for_a_week,
     cancellation.TestCancellation.test_each_status_and_reason,
+    environments.TestEnvironments.test_going_live_after_a_simulation,
+    environments.TestEnvironments.test_neutralised_copy_leaves_real_links_alone,
+    owned.TestUrssafOwnedData.test_invoice_data,
+    owned.TestUrssafOwnedData.test_invoice_not_sent_stays_editable,
 )
 
 
@@ -108,6 +114,12 @@ class TestDifficultDays(PaymentRequestCommon):
     draft_in_form = sending.TestSendPaymentRequest.draft_in_form
     cancel = cancellation.TestCancellation.cancel
     reach = cancellation.TestCancellation.reach
+    assert_refused = owned.TestUrssafOwnedData.assert_refused
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = owned.owned_users(cls.env, cls.company)
 
     def test_date_sensitive_flows_on_difficult_days(self):
         self.env.user.tz = "Europe/Paris"

@@ -1,11 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Local simulation, sandbox and production never mix."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
 
+from .common import activated_long_ago
 from .test_payment_request import PaymentRequestCommon
 
 
@@ -45,7 +46,7 @@ class TestEnvironments(PaymentRequestCommon):
             self.simulator.activate(
                 partner.l10n_fr_urssaf_customer_id,
                 provider="provider-test",
-                at=datetime.now() - timedelta(days=62),
+                at=activated_long_ago(),
             )
             partner.action_l10n_fr_urssaf_refresh_status()
             self.assertEqual(move.l10n_fr_urssaf_state, "to_send")

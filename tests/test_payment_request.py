@@ -13,7 +13,7 @@ from odoo.tools import mute_logger
 from ..lib.client import PaymentRequestInfo, UrssafClient
 from ..lib.codes import payment_status_label, payment_status_state
 from ..lib.payload import build_payment_request_payload
-from .common import LUCIE, PAUL, UrssafCommon, service_product
+from .common import LUCIE, PAUL, UrssafCommon, last_month, service_product
 
 
 class PaymentRequestCommon(UrssafCommon):
@@ -36,9 +36,7 @@ class PaymentRequestCommon(UrssafCommon):
     @property
     def period(self):
         """Last month, as of now: frozen tests get their own."""
-        today = fields.Date.context_today(self.env.user)
-        last_month_end = today.replace(day=1) - timedelta(days=1)
-        return (last_month_end.replace(day=1), last_month_end)
+        return last_month(self.env.user)
 
     def invoice(self, partner, lines=None, post=True, **values):
         """An invoice of services performed last month."""

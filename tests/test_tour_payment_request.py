@@ -1,10 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import SimulatorMixin, customer_values, service_product
+from .common import (
+    SimulatorMixin,
+    activated_long_ago,
+    customer_values,
+    last_month,
+    service_product,
+)
 
 
 class UrssafTourMixin:
@@ -44,7 +49,7 @@ class UrssafTourMixin:
         partner.action_l10n_fr_urssaf_register()
         self.simulator.activate(
             partner.l10n_fr_urssaf_customer_id,
-            at=datetime.now() - timedelta(days=62),
+            at=activated_long_ago(),
         )
         partner.action_l10n_fr_urssaf_refresh_status()
         self.assertEqual(partner.l10n_fr_urssaf_state, "active")
@@ -53,8 +58,7 @@ class UrssafTourMixin:
     def posted_invoice(self, company, partner):
         """An invoice of 4 hours of cleaning performed last month."""
         cleaning = service_product(self.env, company)
-        today = fields.Date.context_today(partner)
-        last_month_end = today.replace(day=1) - timedelta(days=1)
+        first_day, last_day = last_month(partner)
         move = (
             self.env["account.move"]
             .with_company(company)
@@ -62,9 +66,9 @@ class UrssafTourMixin:
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
-                    "invoice_date": today,
-                    "l10n_fr_urssaf_service_start": last_month_end.replace(day=1),
-                    "l10n_fr_urssaf_service_end": last_month_end,
+                    "invoice_date": fields.Date.context_today(partner),
+                    "l10n_fr_urssaf_service_start": first_day,
+                    "l10n_fr_urssaf_service_end": last_day,
                     "invoice_line_ids": [
                         Command.create(
                             {

@@ -19,21 +19,26 @@ GROUPS = {
 }
 
 
+def owned_users(env, company):
+    """One user of each group that might try to write Urssaf's data."""
+    return {
+        login: new_test_user(
+            env,
+            login=f"owned_{login}",
+            groups=groups,
+            company_id=company.id,
+            company_ids=company.ids,
+        )
+        for login, groups in GROUPS.items()
+    }
+
+
 @tagged("post_install", "-at_install")
 class TestUrssafOwnedData(PaymentRequestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.users = {
-            login: new_test_user(
-                cls.env,
-                login=f"owned_{login}",
-                groups=groups,
-                company_id=cls.company.id,
-                company_ids=cls.company.ids,
-            )
-            for login, groups in GROUPS.items()
-        }
+        cls.users = owned_users(cls.env, cls.company)
 
     def assert_refused(self, records, values):
         for login, user in self.users.items():
