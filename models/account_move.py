@@ -5,7 +5,7 @@ from datetime import timedelta, timezone
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_round, format_date, format_datetime
 
 from ..lib.codes import MAX_ITEMS_PER_CALL
@@ -14,13 +14,26 @@ from ..lib.formats import last_sendable_day, urssaf_date, urssaf_day_start
 from ..lib.payload import PaymentRequest, build_payment_request_payload
 from ..lib.validators import validate_payment_request_payload
 from .guard import check_urssaf_owned
-from .l10n_fr_urssaf_payment_request import LIVE_STATES, OPEN_STATES, STATES, is_own
+from .l10n_fr_urssaf_payment_request import (
+    LIVE_STATES,
+    NOT_PAID_ACTIVITY,
+    OPEN_STATES,
+    STATES,
+    is_own,
+)
 
 _logger = logging.getLogger(__name__)
 
-MOVE_STATES = [("to_send", "To send"), *STATES]
+MOVE_STATES = [
+    ("to_send", "To send"),
+    ("excluded", "Without avance immédiate"),
+    *STATES,
+]
 # Urssaf may still pay these: cancelling needs Urssaf's cancellation.
 HELD_STATES = ("sent", "waiting", "validated", "paid", "unpaid", "unknown")
+# Urssaf collects these invoices, or may (answer lost, cancellation not
+# confirmed yet): a payment by the customer would be a second one.
+COLLECTING_STATES = ("to_reconcile", *HELD_STATES, "cancel_requested")
 # Sent at the activation time + this margin when the service starts that day:
 # Urssaf refuses a period that begins before the activation (BR4).
 ACTIVATION_MARGIN = timedelta(minutes=1)
@@ -84,6 +97,19 @@ class AccountMove(models.Model):
         store=True,
         copy=False,
         help="Where the invoice stands with the Urssaf avance immédiate.",
+    )
+    l10n_fr_urssaf_excluded = fields.Boolean(
+        string="Without Avance Immédiate",
+        copy=False,
+        tracking=True,
+        help="The customer pays this invoice directly (services before the "
+        "activation of their Urssaf account, or their choice): it is never sent "
+        "to Urssaf.",
+    )
+    l10n_fr_urssaf_next_step = fields.Text(
+        string="Urssaf Will Not Pay",
+        compute="_compute_l10n_fr_urssaf_next_step",
+        help="Why Urssaf will not pay this invoice, and what to do.",
     )
     l10n_fr_urssaf_applies = fields.Boolean(compute="_compute_l10n_fr_urssaf_applies")
     l10n_fr_urssaf_cancelled = fields.Boolean(
@@ -161,6 +187,7 @@ class AccountMove(models.Model):
         "partner_id.l10n_fr_urssaf_customer_id",
         "l10n_fr_urssaf_request_ids.state",
         "l10n_fr_urssaf_cancelled",
+        "l10n_fr_urssaf_excluded",
     )
     def _compute_l10n_fr_urssaf_state(self):
         for move in self:
@@ -182,6 +209,40 @@ class AccountMove(models.Model):
                 move.l10n_fr_urssaf_state = "to_send"
             else:
                 move.l10n_fr_urssaf_state = False
+            if move.l10n_fr_urssaf_excluded and move.l10n_fr_urssaf_state in (
+                "to_send",
+                "error",
+            ):
+                move.l10n_fr_urssaf_state = "excluded"
+
+    @api.depends(
+        "l10n_fr_urssaf_state",
+        "l10n_fr_urssaf_cancelled",
+        "amount_residual",
+        "l10n_fr_urssaf_request_ids.status_code",
+    )
+    def _compute_l10n_fr_urssaf_next_step(self):
+        for move in self:
+            request = move.sudo()._l10n_fr_urssaf_latest_request()
+            settled = move.l10n_fr_urssaf_cancelled or move.currency_id.is_zero(
+                move.amount_residual
+            )
+            move.l10n_fr_urssaf_next_step = (
+                not settled and request._not_paid_next_step() or False
+            )
+
+    @api.constrains("l10n_fr_urssaf_excluded")
+    def _check_l10n_fr_urssaf_excluded(self):
+        held = self.filtered("l10n_fr_urssaf_excluded")._l10n_fr_urssaf_held()
+        if held:
+            raise ValidationError(
+                self.env._(
+                    "Urssaf holds %(invoices)s: an invoice sent with the avance "
+                    "immédiate cannot be marked without it. Cancel it with Request "
+                    "cancellation first.",
+                    invoices=", ".join(held.mapped("name")),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -273,6 +334,29 @@ class AccountMove(models.Model):
         self._l10n_fr_urssaf_check_not_held()
         return super().action_reverse()
 
+    # ------------------------------------------------------------ exclusion
+
+    def action_l10n_fr_urssaf_exclude(self):
+        """The customer pays these invoices directly: never send them."""
+        self._l10n_fr_urssaf_check_sender()
+        wrong = self.filtered(
+            lambda move: move.l10n_fr_urssaf_state not in ("to_send", "error")
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only an invoice to send to Urssaf, or rejected at sending, can "
+                    "be marked without avance immédiate: %(invoices)s.",
+                    invoices=", ".join(wrong.mapped("display_name")),
+                )
+            )
+        self.l10n_fr_urssaf_excluded = True
+
+    def action_l10n_fr_urssaf_include(self):
+        """Back to the avance immédiate: the invoice is to send again."""
+        self._l10n_fr_urssaf_check_sender()
+        self.l10n_fr_urssaf_excluded = False
+
     # ------------------------------------------------------------ checks
 
     def _l10n_fr_urssaf_check_sender(self):
@@ -311,6 +395,14 @@ class AccountMove(models.Model):
         problems = []
         if self.state != "posted":
             problems.append(_("Confirm the invoice first."))
+        if self.l10n_fr_urssaf_excluded:
+            problems.append(
+                _(
+                    "Marked without avance immédiate: the customer pays this invoice "
+                    "directly. If Urssaf must pay it, use “With avance immédiate” on "
+                    "the invoice first."
+                )
+            )
         if self.currency_id.name != "EUR":
             problems.append(
                 _(
@@ -905,7 +997,13 @@ class AccountMove(models.Model):
         self.message_post(body=message)
         if request:
             request.sudo().message_post(body=message)
+        self._l10n_fr_urssaf_close_not_paid(message)
         return refund
+
+    def _l10n_fr_urssaf_close_not_paid(self, feedback):
+        """Mark done what a refusal (or a cancellation by Urssaf) asked: the
+        invoice is cancelled, or re-issued."""
+        self.sudo().activity_feedback([NOT_PAID_ACTIVITY], feedback=feedback)
 
     def action_l10n_fr_urssaf_cancellation_email(self):
         """The mail composer with the cancellation request to Urssaf, also to
@@ -947,6 +1045,9 @@ class AccountMove(models.Model):
         new.message_post(
             body=escape(self.env._("Re-issue of the cancelled invoice %(old)s."))
             % {"old": self._get_html_link()}
+        )
+        self._l10n_fr_urssaf_close_not_paid(
+            self.env._("Re-issued as %(new)s.", new=new.display_name)
         )
         return {
             "type": "ir.actions.act_window",

@@ -102,6 +102,10 @@ CRON_LIMIT = 5000
 # Statuses that need someone to act on the invoice: a refusal, a bounced
 # debit and how the unpaid request ended.
 ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")
+# Urssaf will not pay: the invoice is cancelled and re-issued, or paid by
+# the customer directly. Their activities close with the cancellation.
+NOT_PAID_STATUSES = ("40", "111", "112", "120")
+NOT_PAID_ACTIVITY = "l10n_fr_urssaf_avance_immediate.mail_activity_type_not_paid"
 
 
 # Reasons Urssaf records on a cancellation at the provider's request (110),
@@ -455,7 +459,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
         self._todo(self.env._("Avance immédiate: status not recorded"), message)
         return message
 
-    def _todo(self, summary, note, log=True):
+    def _todo(
+        self, summary, note, log=True, activity_type="mail.mail_activity_data_todo"
+    ):
         """Give the problem to a person as an activity on the invoice, once
         while it stays open; ``log`` also notes it in the chatters."""
         move = self.move_id.sudo()
@@ -464,7 +470,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
         if log:
             self._post_note(note)
         move.activity_schedule(
-            "mail.mail_activity_data_todo",
+            activity_type,
             summary=summary,
             note=note,
             user_id=self.company_id.sudo()
@@ -655,7 +661,57 @@ class L10nFrUrssafPaymentRequest(models.Model):
             self.env._("Avance immédiate: %(status)s", status=info.status_label),
             note,
             log=False,  # the status change is already noted
+            activity_type=NOT_PAID_ACTIVITY
+            if info.status in NOT_PAID_STATUSES
+            else "mail.mail_activity_data_todo",
         )
+
+    def _not_paid_next_step(self):
+        """Why Urssaf will not pay the invoice and what to do, shown on the
+        invoice until it is settled, or None while Urssaf may pay."""
+        _ = self.env._
+        status = self.state in ("refused", "cancelled", "recovered") and (
+            self.status_code
+        )
+        if status == "40":
+            why = _(
+                "The customer refused payment request %(id)s on their Urssaf "
+                "account: Urssaf will not pay this invoice. Reason: %(reason)s.",
+                id=self.urssaf_id,
+                reason=self.rejection_label or self.rejection_code or "-",
+            )
+            if self.rejection_comment:
+                why += " " + _(
+                    "Customer's comment: %(comment)s", comment=self.rejection_comment
+                )
+            step = _(
+                "Next step: check the invoice with the customer. If it is wrong, "
+                "cancel it with Request cancellation (a credit note), then "
+                "re-issue a corrected invoice and send it to Urssaf. If the "
+                "customer prefers to pay you directly, register their payment on "
+                "this invoice."
+            )
+        elif status == "111":
+            why = _(
+                "Urssaf cancelled payment request %(id)s after the customer's "
+                "debit failed: Urssaf will not pay this invoice.",
+                id=self.urssaf_id,
+            )
+            step = _(
+                "Next step: collect the invoice from the customer directly and "
+                "register their payment on it, or cancel it with Request "
+                "cancellation if it is not owed."
+            )
+        elif status in ("112", "120"):
+            why = _(
+                "Payment request %(id)s ended with your recovery of the invoice "
+                "from the customer, outside Urssaf.",
+                id=self.urssaf_id,
+            )
+            step = _("Next step: register the customer's payment on this invoice.")
+        else:
+            return None
+        return f"{why}\n{step}"
 
     # ------------------------------------------------------------- payout
 
@@ -686,41 +742,59 @@ class L10nFrUrssafPaymentRequest(models.Model):
     def _register_payout(self):
         move = self.move_id.sudo()
         journal = self.company_id.l10n_fr_urssaf_journal_id
-        problem = None
         if not journal:
-            problem = self.env._(
-                "Urssaf paid %(amount)s for %(invoice)s, but no payout journal is set "
-                "in the settings: register the payment by hand, or set the journal.",
-                amount=self._format_amount(self.transfer_amount),
-                invoice=move.name,
+            self._todo(
+                self.env._("Avance immédiate: payout to book"),
+                self.env._(
+                    "Urssaf paid %(amount)s for %(invoice)s, but no payout journal is "
+                    "set in the settings: register the payment by hand, or set the "
+                    "journal.",
+                    amount=self._format_amount(self.transfer_amount),
+                    invoice=move.name,
+                ),
             )
-        elif move.currency_id.is_zero(move.amount_residual):
-            problem = self.env._(
-                "Urssaf paid %(amount)s for %(invoice)s, which has nothing left to "
-                "pay: the customer may have paid you too. Refund what was paid twice.",
-                amount=self._format_amount(self.transfer_amount),
-                invoice=move.name,
-            )
-        if problem:
-            self._todo(self.env._("Avance immédiate: payout to book"), problem)
             return
-        wizard = (
-            self.env["account.payment.register"]
-            .sudo()
-            .with_context(active_model="account.move", active_ids=move.ids)
-            .create(
-                {
-                    "journal_id": journal.id,
-                    "amount": self.transfer_amount,
-                    "payment_date": self.transfer_date
-                    or fields.Date.context_today(self),
-                    "communication": self.env._(
-                        "Urssaf avance immédiate %(id)s", id=self.urssaf_id
-                    ),
-                }
+        # What the customer paid by other means (or a credit note settled),
+        # though Urssaf pays the whole invoice.
+        paid_directly = move.amount_total - move.amount_residual
+        date = self.transfer_date or fields.Date.context_today(self)
+        memo = self.env._("Urssaf avance immédiate %(id)s", id=self.urssaf_id)
+        if move.currency_id.is_zero(move.amount_residual):
+            # Nothing left to match: the payout is the customer's credit.
+            self.payment_id = (
+                self.env["account.payment"]
+                .sudo()
+                .create(
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": move.commercial_partner_id.id,
+                        "company_id": move.company_id.id,
+                        "journal_id": journal.id,
+                        "amount": self.transfer_amount,
+                        "date": date,
+                        "memo": memo,
+                    }
+                )
             )
-        )
-        self.payment_id = wizard._create_payments()[:1]
+            self.payment_id.action_post()
+        else:
+            # Beyond what is left to pay, the payout stays the customer's credit.
+            wizard = (
+                self.env["account.payment.register"]
+                .sudo()
+                .with_context(active_model="account.move", active_ids=move.ids)
+                .create(
+                    {
+                        "journal_id": journal.id,
+                        "amount": self.transfer_amount,
+                        "payment_date": date,
+                        "communication": memo,
+                        "payment_difference_handling": "open",
+                    }
+                )
+            )
+            self.payment_id = wizard._create_payments()[:1]
         self._post_note(
             self.env._(
                 "Urssaf payout of %(amount)s on %(date)s booked as %(payment)s.",
@@ -729,6 +803,22 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 payment=self.payment_id.name,
             )
         )
+        if not move.currency_id.is_zero(paid_directly):
+            self._todo(
+                self.env._("Avance immédiate: refund the customer"),
+                self.env._(
+                    "%(customer)s had already paid %(paid)s on %(invoice)s by other "
+                    "means when Urssaf paid the whole invoice (%(payout)s) and "
+                    "debited the customer's share: the customer paid twice. Refund "
+                    "%(paid)s to %(customer)s; the payout in excess is their credit "
+                    "on their account (%(payment)s).",
+                    customer=move.partner_id.display_name,
+                    paid=self._format_amount(paid_directly),
+                    invoice=move.name,
+                    payout=self._format_amount(self.transfer_amount),
+                    payment=self.payment_id.name,
+                ),
+            )
 
     def _format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)

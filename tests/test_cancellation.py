@@ -21,7 +21,7 @@ class TestCancellation(PaymentRequestCommon):
         wizard = form.save()
         shown = {
             "asks_urssaf": wizard.asks_urssaf,
-            "payout_received": wizard.payout_received,
+            "payout_warning": wizard.payout_warning,
             "outcome": wizard.outcome,
         }
         return shown, wizard.action_confirm()
@@ -162,8 +162,10 @@ class TestCancellation(PaymentRequestCommon):
         payment = request.payment_id
         self.assertTrue(payment)
         shown, _action = self.cancel(move, "ANNUL_ERR_MNT")
-        self.assertTrue(shown["payout_received"])
-        self.assertIn("debits that amount", shown["outcome"])
+        # Said once, in the warning, not again in what will happen.
+        self.assertIn("debits that amount back", shown["payout_warning"])
+        self.assertIn("132", shown["payout_warning"])
+        self.assertNotIn("debits", shown["outcome"])
         self.assertIn("debits that amount", move.message_ids[0].body)
         # Balanced: the credit note settles the invoice, the payout is left as
         # the customer's credit until Urssaf debits it back.

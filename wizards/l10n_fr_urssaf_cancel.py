@@ -17,9 +17,12 @@ class L10nFrUrssafCancel(models.TransientModel):
     reason = fields.Selection(
         selection=CANCEL_REASONS, required=True, default="ANNUL_ERR_MNT"
     )
-    comment = fields.Text(help="Told to Urssaf with the reason.")
+    comment = fields.Text(
+        help="Noted on the invoice, and told to Urssaf with the reason when "
+        "Urssaf is asked to cancel its payment request."
+    )
     asks_urssaf = fields.Boolean(compute="_compute_outcome")
-    payout_received = fields.Boolean(compute="_compute_outcome")
+    payout_warning = fields.Text(compute="_compute_outcome")
     problem = fields.Char(compute="_compute_outcome")
     outcome = fields.Text(string="What Will Happen", compute="_compute_outcome")
 
@@ -31,7 +34,16 @@ class L10nFrUrssafCancel(models.TransientModel):
             request = move._l10n_fr_urssaf_latest_request()
             wizard.request_id = request
             wizard.asks_urssaf = request.state in HELD_STATES
-            wizard.payout_received = bool(request.payment_id)
+            wizard.payout_warning = (
+                _(
+                    "Urssaf already paid you %(amount)s for this invoice: once it "
+                    "cancels the payment request, it debits that amount back from "
+                    "your bank account.",
+                    amount=request._format_amount(request.payment_id.amount),
+                )
+                if request.payment_id
+                else False
+            )
             wizard.problem = move._l10n_fr_urssaf_cancel_problem()
             steps = [
                 _(
@@ -52,20 +64,19 @@ class L10nFrUrssafCancel(models.TransientModel):
                         ).get(request.status),
                     )
                 )
-            else:
+            elif request:
                 steps.append(
                     _(
-                        "Urssaf holds nothing to pay for this invoice: nothing is "
-                        "sent to Urssaf, the invoice is cancelled here only."
+                        "Urssaf will not pay this invoice (%(state)s): it is "
+                        "cancelled here only.",
+                        state=dict(
+                            request._fields["state"]._description_selection(self.env)
+                        ).get(request.state),
                     )
                 )
-            if wizard.payout_received:
+            else:
                 steps.append(
-                    _(
-                        "Urssaf already paid you %(amount)s: once it cancels, Urssaf "
-                        "debits that amount from your bank account.",
-                        amount=request._format_amount(request.payment_id.amount),
-                    )
+                    _("The invoice was not sent to Urssaf: it is cancelled here only.")
                 )
             steps.append(
                 _(
@@ -78,7 +89,11 @@ class L10nFrUrssafCancel(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if self.reason == "ANNUL_AUTRE" and not (self.comment or "").strip():
-            raise UserError(self.env._("Say why in the comment: Urssaf asks for it."))
+            raise UserError(
+                self.env._("Say why in the comment: Urssaf asks for it.")
+                if self.asks_urssaf
+                else self.env._("Say why in the comment.")
+            )
         asks_urssaf = self.asks_urssaf
         self.move_id._l10n_fr_urssaf_cancel(self.reason, (self.comment or "").strip())
         if asks_urssaf:

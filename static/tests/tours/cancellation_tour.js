@@ -20,12 +20,12 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_cancellation", {
             },
             {
                 content: "The dialog warns that Urssaf will debit its payout back",
-                trigger: ".modal .alert-warning:contains(Urssaf already paid this invoice)",
+                trigger: ".modal .alert-warning:contains(Urssaf already paid you):contains(debits that amount back)",
             },
             {
                 content: "The dialog tells what will happen, with the request Urssaf holds",
                 trigger:
-                    ".modal .o_field_widget[name='outcome']:contains(Urssaf holds payment request):contains(debits that amount)",
+                    ".modal .o_field_widget[name='outcome']:contains(Urssaf holds payment request):not(:contains(debits))",
                 run() {
                     const found = this.anchor.textContent.match(
                         /Urssaf holds payment request (\S+) \(/

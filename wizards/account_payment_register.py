@@ -1,0 +1,79 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.account_move import COLLECTING_STATES
+
+
+class AccountPaymentRegister(models.TransientModel):
+    _inherit = "account.payment.register"
+
+    l10n_fr_urssaf_warning = fields.Text(
+        string="Collected by Urssaf", compute="_compute_l10n_fr_urssaf_warning"
+    )
+    l10n_fr_urssaf_info = fields.Text(
+        string="To Send to Urssaf", compute="_compute_l10n_fr_urssaf_warning"
+    )
+    l10n_fr_urssaf_confirmed = fields.Boolean(
+        string="The customer would pay twice: record the payment anyway",
+        help="Urssaf pays you the whole invoice and debits the customer's share: "
+        "a payment by the customer recorded as well is to be refunded to them.",
+    )
+
+    @api.depends("line_ids")
+    def _compute_l10n_fr_urssaf_warning(self):
+        _ = self.env._
+        for wizard in self:
+            moves = wizard.line_ids.move_id
+            collected = moves.filtered(
+                lambda move: move.l10n_fr_urssaf_state in COLLECTING_STATES
+            )
+            warning = (
+                _(
+                    "Urssaf collects these invoices with the avance immédiate: "
+                    "%(invoices)s. Urssaf pays you the whole amount and debits the "
+                    "customer's share from their bank account: a payment by the "
+                    "customer recorded here as well means they pay twice, and you "
+                    "refund them. Record it only if the customer really paid you.",
+                    invoices=", ".join(collected.mapped("name")),
+                )
+                if collected
+                else False
+            )
+            unpaid = collected.filtered(
+                lambda move: move.l10n_fr_urssaf_state == "unpaid"
+            )
+            if unpaid:
+                warning += "\n" + _(
+                    "The customer's debit bounced for %(invoices)s: Urssaf tries "
+                    "again. Record only what the customer paid you instead, as "
+                    "agreed with them.",
+                    invoices=", ".join(unpaid.mapped("name")),
+                )
+            wizard.l10n_fr_urssaf_warning = warning
+            to_send = moves.filtered(
+                lambda move: move.l10n_fr_urssaf_state in ("to_send", "error")
+            )
+            wizard.l10n_fr_urssaf_info = (
+                _(
+                    "Not sent to Urssaf yet: %(invoices)s. Once a payment is recorded "
+                    "on an invoice, it can no longer be sent with the avance immédiate "
+                    "(Urssaf pays whole invoices only). If the customer pays it "
+                    "directly, mark the invoice “Without avance immédiate”.",
+                    invoices=", ".join(to_send.mapped("name")),
+                )
+                if to_send
+                else False
+            )
+
+    def action_create_payments(self):
+        # Urssaf's own payout is registered by _create_payments, not here.
+        if self.l10n_fr_urssaf_warning and not self.l10n_fr_urssaf_confirmed:
+            raise UserError(
+                self.env._(
+                    "%(warning)s\nTo record this payment anyway, confirm that the "
+                    "customer would pay twice, with the box under the warning.",
+                    warning=self.l10n_fr_urssaf_warning,
+                )
+            )
+        return super().action_create_payments()
