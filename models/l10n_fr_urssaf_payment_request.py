@@ -810,8 +810,8 @@ class L10nFrUrssafPaymentRequest(models.Model):
                     "%(customer)s had already paid %(paid)s on %(invoice)s by other "
                     "means when Urssaf paid the whole invoice (%(payout)s) and "
                     "debited the customer's share: the customer paid twice. Refund "
-                    "%(paid)s to %(customer)s; the payout in excess is their credit "
-                    "on their account (%(payment)s).",
+                    "%(paid)s to %(customer)s; until then, the part of the payout "
+                    "beyond the invoice is their credit (%(payment)s).",
                     customer=move.partner_id.display_name,
                     paid=self._format_amount(paid_directly),
                     invoice=move.name,

@@ -30,9 +30,9 @@ class AccountPaymentRegister(models.TransientModel):
             )
             warning = (
                 _(
-                    "Urssaf collects these invoices with the avance immédiate: "
-                    "%(invoices)s. Urssaf pays you the whole amount and debits the "
-                    "customer's share from their bank account: a payment by the "
+                    "Collected by Urssaf with the avance immédiate: %(invoices)s. "
+                    "Urssaf pays you the whole amount and debits the customer's "
+                    "share from their bank account: a payment by the "
                     "customer recorded here as well means they pay twice, and you "
                     "refund them. Record it only if the customer really paid you.",
                     invoices=", ".join(collected.mapped("name")),

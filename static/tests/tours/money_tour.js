@@ -18,7 +18,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_double_payment", {
         {
             content: "The dialog warns that the customer would pay twice",
             trigger:
-                ".modal .alert-danger:contains(Urssaf collects these invoices):contains(pay twice)",
+                ".modal .alert-danger:contains(Collected by Urssaf with the avance immédiate):contains(pay twice)",
         },
         {
             content: "Create the payment without confirming",
