@@ -742,59 +742,54 @@ class L10nFrUrssafPaymentRequest(models.Model):
     def _register_payout(self):
         move = self.move_id.sudo()
         journal = self.company_id.l10n_fr_urssaf_journal_id
+        # Settled by other means, though Urssaf pays the whole invoice: most
+        # likely by the customer, who then paid twice.
+        paid = move.amount_total - move.amount_residual
+        refund = self.env._("Avance immédiate: refund the customer")
+        summary = self.env._("Avance immédiate: payout to book")
+        problem = None
         if not journal:
-            self._todo(
-                self.env._("Avance immédiate: payout to book"),
-                self.env._(
-                    "Urssaf paid %(amount)s for %(invoice)s, but no payout journal is "
-                    "set in the settings: register the payment by hand, or set the "
-                    "journal.",
-                    amount=self._format_amount(self.transfer_amount),
-                    invoice=move.name,
-                ),
+            problem = self.env._(
+                "Urssaf paid %(amount)s for %(invoice)s, but no payout journal is set "
+                "in the settings: register the payment by hand, or set the journal.",
+                amount=self._format_amount(self.transfer_amount),
+                invoice=move.name,
             )
+        elif move.currency_id.is_zero(move.amount_residual):
+            # Maybe Urssaf's payout itself, registered by hand: not booked twice.
+            summary = refund
+            problem = self.env._(
+                "Urssaf paid %(payout)s for %(invoice)s, which was already paid by "
+                "other means (%(paid)s). Unless that payment is Urssaf's payout "
+                "registered by hand, %(customer)s paid twice: refund %(paid)s to "
+                "them, and register Urssaf's payout as their credit.",
+                payout=self._format_amount(self.transfer_amount),
+                invoice=move.name,
+                paid=self._format_amount(paid),
+                customer=move.partner_id.display_name,
+            )
+        if problem:
+            self._todo(summary, problem)
             return
-        # What the customer paid by other means (or a credit note settled),
-        # though Urssaf pays the whole invoice.
-        paid_directly = move.amount_total - move.amount_residual
-        date = self.transfer_date or fields.Date.context_today(self)
-        memo = self.env._("Urssaf avance immédiate %(id)s", id=self.urssaf_id)
-        if move.currency_id.is_zero(move.amount_residual):
-            # Nothing left to match: the payout is the customer's credit.
-            self.payment_id = (
-                self.env["account.payment"]
-                .sudo()
-                .create(
-                    {
-                        "payment_type": "inbound",
-                        "partner_type": "customer",
-                        "partner_id": move.commercial_partner_id.id,
-                        "company_id": move.company_id.id,
-                        "journal_id": journal.id,
-                        "amount": self.transfer_amount,
-                        "date": date,
-                        "memo": memo,
-                    }
-                )
+        # Beyond what is left to pay, the payout stays the customer's credit.
+        wizard = (
+            self.env["account.payment.register"]
+            .sudo()
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create(
+                {
+                    "journal_id": journal.id,
+                    "amount": self.transfer_amount,
+                    "payment_date": self.transfer_date
+                    or fields.Date.context_today(self),
+                    "communication": self.env._(
+                        "Urssaf avance immédiate %(id)s", id=self.urssaf_id
+                    ),
+                    "payment_difference_handling": "open",
+                }
             )
-            self.payment_id.action_post()
-        else:
-            # Beyond what is left to pay, the payout stays the customer's credit.
-            wizard = (
-                self.env["account.payment.register"]
-                .sudo()
-                .with_context(active_model="account.move", active_ids=move.ids)
-                .create(
-                    {
-                        "journal_id": journal.id,
-                        "amount": self.transfer_amount,
-                        "payment_date": date,
-                        "communication": memo,
-                        "payment_difference_handling": "open",
-                    }
-                )
-            )
-            self.payment_id = wizard._create_payments()[:1]
+        )
+        self.payment_id = wizard._create_payments()[:1]
         self._post_note(
             self.env._(
                 "Urssaf payout of %(amount)s on %(date)s booked as %(payment)s.",
@@ -803,9 +798,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 payment=self.payment_id.name,
             )
         )
-        if not move.currency_id.is_zero(paid_directly):
+        if not move.currency_id.is_zero(paid):
             self._todo(
-                self.env._("Avance immédiate: refund the customer"),
+                refund,
                 self.env._(
                     "%(customer)s had already paid %(paid)s on %(invoice)s by other "
                     "means when Urssaf paid the whole invoice (%(payout)s) and "
@@ -813,7 +808,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                     "%(paid)s to %(customer)s; until then, the part of the payout "
                     "beyond the invoice is their credit (%(payment)s).",
                     customer=move.partner_id.display_name,
-                    paid=self._format_amount(paid_directly),
+                    paid=self._format_amount(paid),
                     invoice=move.name,
                     payout=self._format_amount(self.transfer_amount),
                     payment=self.payment_id.name,

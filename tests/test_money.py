@@ -112,31 +112,39 @@ class TestNoDoubleCollection(MoneyCommon):
         for text in (move.partner_id.name, "50.00", move.name, "Refund"):
             self.assertIn(text, activity.note)
 
-    def test_payout_on_a_fully_paid_invoice_is_booked_as_credit(self):
+    def test_payout_on_a_fully_paid_invoice_asks_for_a_refund(self):
         move, request = self.sent_invoice()
         self.pay_by_hand(move)
         self.simulator.pay(request.urssaf_id)
         request.action_refresh()
-        payout = request.payment_id
-        self.assertRecordValues(
-            payout,
-            [
-                {
-                    "amount": 132.0,
-                    "partner_id": move.partner_id.id,
-                    "journal_id": self.company.l10n_fr_urssaf_journal_id.id,
-                }
-            ],
-        )
-        self.assertEqual(payout.move_id.state, "posted")
-        self.assertNotIn(move, payout.reconciled_invoice_ids)
+        # That payment may be Urssaf's payout registered by hand: not booked
+        # twice, a person decides.
+        self.assertFalse(request.payment_id)
         activity = self.refund_activity(move)
-        self.assertIn("132.00", activity.note)
-        self.assertIn(move.partner_id.name, activity.note)
-        # Booked once: a later poll adds nothing.
+        self.assertEqual(len(activity), 1)
+        for text in (move.partner_id.name, "132.00", move.name, "refund"):
+            self.assertIn(text, activity.note)
         request.action_refresh()
-        self.assertEqual(request.payment_id, payout)
         self.assertEqual(len(self.refund_activity(move)), 1)
+
+    def test_payout_to_register_by_hand_is_not_a_double_payment(self):
+        self.company.l10n_fr_urssaf_journal_id = False
+        move, request = self.sent_invoice()
+        self.simulator.pay(request.urssaf_id)
+        request.action_refresh()
+        self.assertIn("register the payment by hand", move.activity_ids.note)
+        form = self.payment_form(move)
+        self.assertFalse(form.l10n_fr_urssaf_warning)
+        self.assertIn("record Urssaf's payout here", form.l10n_fr_urssaf_info)
+        form.save().action_create_payments()
+        self.assertIn(move.payment_state, ("in_payment", "paid"))
+        # Set afterwards, the journal books nothing twice.
+        self.company.l10n_fr_urssaf_journal_id = self.company_data[
+            "default_journal_bank"
+        ]
+        request.action_refresh()
+        self.assertFalse(request.payment_id)
+        self.assertFalse(self.refund_activity(move))
 
     def test_payout_on_an_unpaid_invoice_asks_nothing(self):
         move, request = self.sent_invoice()

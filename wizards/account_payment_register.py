@@ -5,6 +5,13 @@ from odoo.exceptions import UserError
 from ..models.account_move import COLLECTING_STATES
 
 
+def _payout_to_book(move):
+    """Urssaf paid, but its payout is to register by hand (no payout journal:
+    see the request's _register_payout)."""
+    request = move.sudo()._l10n_fr_urssaf_latest_request()
+    return request.state == "paid" and not request.payment_id
+
+
 class AccountPaymentRegister(models.TransientModel):
     _inherit = "account.payment.register"
 
@@ -25,7 +32,8 @@ class AccountPaymentRegister(models.TransientModel):
         _ = self.env._
         for wizard in self:
             moves = wizard.line_ids.move_id
-            collected = moves.filtered(
+            payout_due = moves.filtered(_payout_to_book)
+            collected = (moves - payout_due).filtered(
                 lambda move: move.l10n_fr_urssaf_state in COLLECTING_STATES
             )
             warning = (
@@ -54,17 +62,28 @@ class AccountPaymentRegister(models.TransientModel):
             to_send = moves.filtered(
                 lambda move: move.l10n_fr_urssaf_state in ("to_send", "error")
             )
-            wizard.l10n_fr_urssaf_info = (
-                _(
-                    "Not sent to Urssaf yet: %(invoices)s. Once a payment is recorded "
-                    "on an invoice, it can no longer be sent with the avance immédiate "
-                    "(Urssaf pays whole invoices only). If the customer pays it "
-                    "directly, mark the invoice “Without avance immédiate”.",
-                    invoices=", ".join(to_send.mapped("name")),
+            info = []
+            if to_send:
+                info.append(
+                    _(
+                        "Not sent to Urssaf yet: %(invoices)s. Once a payment is "
+                        "recorded on an invoice, it can no longer be sent with the "
+                        "avance immédiate (Urssaf pays whole invoices only). If the "
+                        "customer pays it directly, mark the invoice “Without avance "
+                        "immédiate”.",
+                        invoices=", ".join(to_send.mapped("name")),
+                    )
                 )
-                if to_send
-                else False
-            )
+            if payout_due:
+                info.append(
+                    _(
+                        "Urssaf paid %(invoices)s, but its payout is not booked: "
+                        "record Urssaf's payout here, on the payout journal, not a "
+                        "payment by the customer.",
+                        invoices=", ".join(payout_due.mapped("name")),
+                    )
+                )
+            wizard.l10n_fr_urssaf_info = "\n".join(info) or False
 
     def action_create_payments(self):
         # Urssaf's own payout is registered by _create_payments, not here.
