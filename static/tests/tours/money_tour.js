@@ -38,7 +38,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_double_payment", {
         {
             content: "Confirm that the customer really paid, knowing they pay twice",
             trigger:
-                ".modal .alert-danger .o_field_widget[name='l10n_fr_urssaf_confirmed'] input",
+                ".modal .o_field_widget[name='l10n_fr_urssaf_confirmed'] input",
             run: "click",
         },
         {
