@@ -5,10 +5,25 @@ const dialogList = ".modal .o_field_widget[name='line_ids']";
 
 /** Fails when the cell's text is cut (ellipsis) rather than shown whole. */
 function checkWhole() {
-    if (this.anchor.scrollWidth > this.anchor.clientWidth + 1) {
-        throw new Error(`Cut: "${this.anchor.textContent.trim()}"`);
+    for (const el of [this.anchor, ...this.anchor.querySelectorAll("*")]) {
+        if (el.clientWidth && el.scrollWidth > el.clientWidth + 1) {
+            throw new Error(`Cut: "${this.anchor.textContent.trim()}"`);
+        }
     }
 }
+
+const namesWhole = [
+    {
+        content: "The invoice number, whole",
+        trigger: `${dialogList} .o_data_row td[name='move_id']:contains(/)`,
+        run: checkWhole,
+    },
+    {
+        content: "The customer's name, whole",
+        trigger: `${dialogList} .o_data_row td[name='partner_id']:contains(Lauraguais)`,
+        run: checkWhole,
+    },
+];
 
 const openDialog = [
     {
@@ -45,16 +60,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_documents", {
             content: "The customer's share of the invoice",
             trigger: `${dialogList} .o_data_row td[name='customer_share']:contains(66.00)`,
         },
-        {
-            content: "The invoice number, whole",
-            trigger: `${dialogList} .o_data_row td[name='move_id']:contains(/)`,
-            run: checkWhole,
-        },
-        {
-            content: "The customer's name, whole",
-            trigger: `${dialogList} .o_data_row td[name='partner_id']:contains(Lauraguais)`,
-            run: checkWhole,
-        },
+        ...namesWhole,
         {
             content: "The totals of what is sent",
             trigger: ".modal .o_field_widget[name='tax_credit']:contains(66.00)",
@@ -82,6 +88,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_documents_blocked", {
             content: "Blocked: the 'why' column says why",
             trigger: `${dialogList} .o_data_row td[name='problems']:contains(SAP number)`,
         },
+        ...namesWhole,
         {
             content: "Close the dialog",
             trigger: ".modal footer button[special='cancel']",
