@@ -32,6 +32,9 @@
         "demo/product_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "l10n_fr_urssaf_avance_immediate/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "l10n_fr_urssaf_avance_immediate/static/tests/tours/*.js",
         ],

@@ -34,6 +34,11 @@ HELD_STATES = ("sent", "waiting", "validated", "paid", "unpaid", "unknown")
 # Urssaf collects these invoices, or may (answer lost, cancellation not
 # confirmed yet): a payment by the customer would be a second one.
 COLLECTING_STATES = ("to_reconcile", *HELD_STATES, "cancel_requested")
+# Urssaf collects the invoice, or will once it is sent (rejected at sending:
+# fixed and sent again), or may (answer lost, other status), or is still
+# debiting the customer (unpaid): never ask the customer to pay us. After a
+# refusal, a cancellation or a recovery by the provider, the customer pays us.
+COLLECTED_STATES = ("to_send", "error", "to_reconcile", *HELD_STATES)
 # Sent at the activation time + this margin when the service starts that day:
 # Urssaf refuses a period that begins before the activation (BR4).
 ACTIVATION_MARGIN = timedelta(minutes=1)
@@ -127,6 +132,24 @@ class AccountMove(models.Model):
     )
     l10n_fr_urssaf_simulation = fields.Boolean(
         compute="_compute_l10n_fr_urssaf_applies"
+    )
+    l10n_fr_urssaf_collected = fields.Boolean(
+        string="Collected by Urssaf",
+        compute="_compute_l10n_fr_urssaf_collected",
+        help="Urssaf collects the invoice (or will, once sent): the customer "
+        "is not asked to pay us.",
+    )
+    l10n_fr_urssaf_tax_credit = fields.Monetary(
+        string="Tax Credit Advanced by Urssaf",
+        compute="_compute_l10n_fr_urssaf_amounts",
+        help="Half the invoice, within the customer's yearly ceilings: Urssaf "
+        "advances it and pays us the whole invoice.",
+    )
+    l10n_fr_urssaf_customer_share = fields.Monetary(
+        string="Customer's Share",
+        compute="_compute_l10n_fr_urssaf_amounts",
+        help="What Urssaf debits from the customer's account once they "
+        "validate the payment request.",
     )
     l10n_fr_urssaf_queued_by_id = fields.Many2one(
         "res.users",
@@ -242,6 +265,31 @@ class AccountMove(models.Model):
                     "cancellation first.",
                     invoices=", ".join(held.mapped("name")),
                 )
+            )
+
+    @api.depends("l10n_fr_urssaf_state")
+    def _compute_l10n_fr_urssaf_collected(self):
+        for move in self:
+            move.l10n_fr_urssaf_collected = (
+                move.l10n_fr_urssaf_state in COLLECTED_STATES
+            )
+
+    def _l10n_fr_urssaf_collected(self):
+        """The invoices Urssaf collects from the customer, or will once sent:
+        no payment instructions nor online payment for them."""
+        return self.filtered("l10n_fr_urssaf_collected")
+
+    @api.depends("amount_total", "currency_id")
+    def _compute_l10n_fr_urssaf_amounts(self):
+        # The tax credit is half the expense (within yearly ceilings that
+        # only Urssaf knows): the customer pays the rest.
+        for move in self:
+            covered = float_round(
+                move.amount_total / 2, precision_rounding=move.currency_id.rounding
+            )
+            move.l10n_fr_urssaf_tax_credit = covered
+            move.l10n_fr_urssaf_customer_share = move.currency_id.round(
+                move.amount_total - covered
             )
 
     @api.model_create_multi
@@ -1056,13 +1104,27 @@ class AccountMove(models.Model):
             "res_id": new.id,
         }
 
-    # ------------------------------------------------------------ report
+    # ------------------------------------------------------------ customer
 
-    def _l10n_fr_urssaf_report_amounts(self):
-        """What the avance immédiate covers on the customer's invoice: the
-        tax credit (half the amount, within the yearly ceilings) and the rest."""
-        self.ensure_one()
-        covered = float_round(
-            self.amount_total / 2, precision_rounding=self.currency_id.rounding
-        )
-        return {"covered": covered, "customer": self.amount_total - covered}
+    def _get_mail_template(self):
+        # Send & Print's default e-mail: what the customer validates with
+        # Urssaf instead of how to pay us.
+        if self and not self - self._l10n_fr_urssaf_collected():
+            return self.env.ref(
+                "l10n_fr_urssaf_avance_immediate.mail_template_invoice_avance_immediate"
+            )
+        return super()._get_mail_template()
+
+    def _has_to_be_paid(self):
+        """No online payment on the portal for an invoice Urssaf collects.
+
+        Defined by account_payment, which this addon does not depend on (hence
+        super() only if there). Where it is installed, this override wins: the
+        registry stacks models in module load order, by depth in the module
+        graph, and this addon (over l10n_fr_account) is deeper than
+        account_payment, so it comes first in the class's MRO.
+        """
+        if self._l10n_fr_urssaf_collected():
+            return False
+        standard = getattr(super(), "_has_to_be_paid", None)
+        return bool(standard and standard())

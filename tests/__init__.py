@@ -14,3 +14,5 @@ from . import test_cancellation
 from . import test_tour_cancellation
 from . import test_money
 from . import test_tour_money
+from . import test_documents
+from . import test_tour_documents

@@ -300,8 +300,9 @@ def module_depends():
 
 
 # Installed beside the addon for its tests only: the access tests open
-# invoices as salespeople and purchase users.
-TEST_MODULES = ["sale", "purchase"]
+# invoices as salespeople and purchase users; the portal tests check that no
+# online payment is offered for an invoice Urssaf collects.
+TEST_MODULES = ["sale", "purchase", "account_payment"]
 
 
 def odoo_default_addons_path(python):

@@ -16,6 +16,15 @@ class L10nFrUrssafSend(models.TransientModel):
     blocked_count = fields.Integer(
         string="Invoices Blocked", compute="_compute_line_ids"
     )
+    # Totals of the invoices ready to send.
+    currency_id = fields.Many2one("res.currency", compute="_compute_totals")
+    amount_total = fields.Monetary(string="Total", compute="_compute_totals")
+    tax_credit = fields.Monetary(
+        string="Tax Credit Advanced by Urssaf", compute="_compute_totals"
+    )
+    customer_share = fields.Monetary(
+        string="Customers' Share", compute="_compute_totals"
+    )
 
     @api.depends("move_ids")
     def _compute_line_ids(self):
@@ -33,6 +42,15 @@ class L10nFrUrssafSend(models.TransientModel):
             ready = wizard.line_ids.filtered("ready")
             wizard.ready_count = len(ready)
             wizard.blocked_count = len(wizard.line_ids) - len(ready)
+
+    @api.depends("line_ids")
+    def _compute_totals(self):
+        for wizard in self:
+            moves = wizard.line_ids.filtered("ready").move_id
+            wizard.currency_id = moves.currency_id[:1] or self.env.company.currency_id
+            wizard.amount_total = sum(moves.mapped("amount_total"))
+            wizard.tax_credit = sum(moves.mapped("l10n_fr_urssaf_tax_credit"))
+            wizard.customer_share = sum(moves.mapped("l10n_fr_urssaf_customer_share"))
 
     def action_send(self):
         """Send the invoices that can go; say how each one went. A large
@@ -92,6 +110,8 @@ class L10nFrUrssafSendLine(models.TransientModel):
     move_id = fields.Many2one("account.move", string="Invoice", required=True)
     partner_id = fields.Many2one(related="move_id.partner_id", string="Customer")
     amount_total = fields.Monetary(related="move_id.amount_total")
+    tax_credit = fields.Monetary(related="move_id.l10n_fr_urssaf_tax_credit")
+    customer_share = fields.Monetary(related="move_id.l10n_fr_urssaf_customer_share")
     currency_id = fields.Many2one(related="move_id.currency_id")
     problems = fields.Text(string="Why It Cannot Be Sent")
     ready = fields.Boolean(compute="_compute_ready")
