@@ -202,7 +202,7 @@ class ResPartner(models.Model):
     )
     l10n_fr_urssaf_bank_id = fields.Many2one(
         "res.bank",
-        string="Bank",
+        string="Bank (Urssaf)",
         groups=IDENTITY_GROUP,
         compute="_compute_l10n_fr_urssaf_iban",
         inverse="_inverse_l10n_fr_urssaf_iban",
