@@ -438,7 +438,7 @@ class ResPartner(models.Model):
                 partner.l10n_fr_urssaf_bank_account_id = account
 
     def _compute_l10n_fr_urssaf_counts(self):
-        invoices = dict(
+        invoice_counts = dict(
             self.env["account.move"]._read_group(
                 [
                     ("partner_id", "in", self.ids),
@@ -449,14 +449,18 @@ class ResPartner(models.Model):
                 ["__count"],
             )
         )
-        requests = dict(
+        request_counts = dict(
             self.env["l10n.fr.urssaf.payment.request"]._read_group(
                 [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
             )
         )
         for partner in self:
-            partner.l10n_fr_urssaf_invoice_count = invoices.get(partner._origin, 0)
-            partner.l10n_fr_urssaf_request_count = requests.get(partner._origin, 0)
+            partner.l10n_fr_urssaf_invoice_count = invoice_counts.get(
+                partner._origin, 0
+            )
+            partner.l10n_fr_urssaf_request_count = request_counts.get(
+                partner._origin, 0
+            )
 
     def action_l10n_fr_urssaf_invoices(self):
         self.ensure_one()
