@@ -629,9 +629,9 @@ class ResPartner(models.Model):
         if BANK_IBAN not in paths and account.acc_type != "iban":
             problems.append(
                 _(
-                    "IBAN: %(account)s is not an IBAN of a SEPA country: Urssaf "
-                    "debits SEPA accounts only; copy the IBAN from the customer's "
-                    "bank details (RIB).",
+                    "IBAN: %(account)s is not a valid IBAN (its length or format "
+                    "does not match its country); copy the IBAN from the "
+                    "customer's bank details (RIB).",
                     account=account.acc_number,
                 )
             )
@@ -1102,7 +1102,7 @@ class ResPartner(models.Model):
 
     def _l10n_fr_urssaf_check_simulation(self):
         self.env["res.company"]._l10n_fr_urssaf_check_user()
-        for partner in self:
+        for partner in self.filtered("l10n_fr_urssaf_customer_id"):
             company = partner.l10n_fr_urssaf_company_id
             if company.l10n_fr_urssaf_environment != "simulation":
                 raise UserError(
