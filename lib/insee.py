@@ -175,6 +175,19 @@ def _parse_date(text):
     return date.fromisoformat(text) if text else None
 
 
+def _name_rank(key, query, start, kind):
+    """0 for the exact name, 1 for its arrondissements ("Lyon 1er
+    Arrondissement" for "Lyon"), 2 for other names starting with it
+    ("Lyons-la-Forêt"), 3 for a later word ("Sainte-Foy-lès-Lyon")."""
+    if start:
+        return 3
+    if key == query:
+        return 0
+    if kind == "arrondissement" and key[len(query)] == " ":
+        return 1
+    return 2
+
+
 def _kind_rank(commune):
     return KINDS.index(commune.kind)
 
@@ -365,15 +378,19 @@ class CommuneIndex:
         communes, keys = self.communes, self._keys()
         if at_date is not None:
             found = [item for item in found if communes[item[1]].valid_at(at_date)]
-        found.sort(
-            key=lambda item: (
-                item[0],
-                _kind_rank(communes[item[1]]),
-                -communes[item[1]].population,
-                keys[item[1]],
-                communes[item[1]].code,
-            )
-        )
+
+        def order(item):
+            rank, index = item
+            commune = communes[index]
+            # Arrondissements in their own order (Lyon 1er … 9e, Paris 10e
+            # after 9e), the others larger first.
+            if commune.kind == "arrondissement":
+                weight = (0, commune.code)
+            else:
+                weight = (-commune.population, "")
+            return (rank, _kind_rank(commune), weight, keys[index], commune.code)
+
+        found.sort(key=order)
         result, seen = [], set()
         for _rank, index in found:
             # The chef-lieu's delegated row repeats the commune: keep one.
@@ -395,7 +412,7 @@ class CommuneIndex:
             while position < len(entries) and entries[position][0].startswith(query):
                 key, start, index = entries[position]
                 position += 1
-                rank = 2 if start else (0 if key == query else 1)
+                rank = _name_rank(key, query, start, self.communes[index].kind)
                 best[index] = min(rank, best.get(index, rank))
         return [(rank, index) for index, rank in best.items()]
 

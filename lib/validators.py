@@ -264,6 +264,12 @@ MESSAGES = {
         "{label} : 5 chiffres attendus, corrigez le code postal.",
         "{label}: 5 digits expected, correct the postal code.",
     ),
+    "BIC_REQUIRED": (
+        "{label} : manquant ; il identifie la banque du client et figure sur son "
+        "RIB : renseignez-le avec la banque du compte.",
+        "{label}: missing; it identifies the customer's bank and is on the "
+        "customer's bank details (RIB): enter it with the account's bank.",
+    ),
     "BIC_INVALID": (
         "{label} : 8 ou 11 caractères attendus (banque, pays, emplacement, agence "
         "facultative), recopiez le BIC du RIB du client.",
@@ -673,7 +679,10 @@ def _check_address(checker, address):
 
 def _check_bank_account(checker, bank):
     prefix = "coordonneeBancaire"
-    checker.text(bank, prefix, "bic", pattern=(BIC_RE, "BIC_INVALID"))
+    if bank.get("bic") in (None, ""):
+        checker.add(f"{prefix}.bic", "BIC_REQUIRED")
+    else:
+        checker.text(bank, prefix, "bic", pattern=(BIC_RE, "BIC_INVALID"))
     iban = checker.text(bank, prefix, "iban", pattern=(IBAN_RE, "IBAN_INVALID"))
     if iban is not None and not iban_checksum_ok(iban):
         checker.add(f"{prefix}.iban", "IBAN_CHECKSUM")

@@ -633,13 +633,14 @@ class AccountMove(models.Model):
     def _l10n_fr_urssaf_period_bounds(self):
         """Start and end as sent (see lib.formats on the clock): midnight UTC,
         except on the activation day where the start is just after the
-        activation time (quirk 7)."""
+        activation time (quirk 7), or now in the margin's first minute: both
+        are after the activation, and now is not in the future."""
         start = urssaf_day_start(self.l10n_fr_urssaf_service_start)
         end = urssaf_day_start(self.l10n_fr_urssaf_service_end)
         activation = self.partner_id.l10n_fr_urssaf_activation_date
         if activation and urssaf_date(activation) == start.date():
-            after = activation.replace(tzinfo=timezone.utc) + ACTIVATION_MARGIN
-            start = max(start, after)
+            after = min(activation + ACTIVATION_MARGIN, fields.Datetime.now())
+            start = max(start, after.replace(tzinfo=timezone.utc))
         return start, max(end, start)
 
     # ------------------------------------------------------------ sending

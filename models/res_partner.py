@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import format_date
 
+from odoo.addons.base.models.res_bank import sanitize_account_number
+
 from ..lib import codes, insee
 from ..lib.exceptions import (
     UrssafBusinessError,
@@ -45,6 +47,37 @@ IDENTITY_GROUP = "account.group_account_invoice"
 CRON_BATCH_SIZE = 50
 # Urssaf links this customer to the provider already: an answer was lost.
 LINK_EXISTS = "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE"
+# What Urssaf keeps from the registration and has no call to update: payload
+# keys by the part of the customer the user changes.
+KEPT_BY_URSSAF = {
+    "identity": (
+        "civilite",
+        "nomNaissance",
+        "nomUsage",
+        "prenoms",
+        "dateNaissance",
+        "lieuNaissance",
+    ),
+    "email": ("adresseMail",),
+    "mobile": ("numeroTelephonePortable",),
+}
+# The fields they come from.
+KEPT_FIELDS = (
+    "l10n_fr_urssaf_civility",
+    "l10n_fr_urssaf_birth_name",
+    "l10n_fr_urssaf_usage_name",
+    "l10n_fr_urssaf_first_names",
+    "l10n_fr_urssaf_birth_date",
+    "l10n_fr_urssaf_birth_country_id",
+    "l10n_fr_urssaf_birth_commune_id",
+    "email",
+    "mobile",
+    "phone",
+)
+# Payload paths of the bank account.
+BANK_IBAN = "coordonneeBancaire.iban"
+BANK_BIC = "coordonneeBancaire.bic"
+BANK_PATHS = (BANK_IBAN, BANK_BIC)
 # Set from Urssaf's answers only (see guard.check_urssaf_owned).
 URSSAF_OWNED_FIELDS = (
     "l10n_fr_urssaf_customer_id",
@@ -156,6 +189,34 @@ class ResPartner(models.Model):
         readonly=False,
         domain="[('partner_id', '=', id)]",
         help="Account Urssaf debits for the customer's share.",
+    )
+    # Entered in the Avance immédiate tab, new contact included: the bank
+    # account is made (or chosen among the contact's) at save.
+    l10n_fr_urssaf_iban = fields.Char(
+        string="IBAN",
+        groups=IDENTITY_GROUP,
+        compute="_compute_l10n_fr_urssaf_iban",
+        inverse="_inverse_l10n_fr_urssaf_iban",
+        help="Account Urssaf debits for the customer's share, from the "
+        "customer's bank details (RIB).",
+    )
+    l10n_fr_urssaf_bank_id = fields.Many2one(
+        "res.bank",
+        string="Bank (Urssaf)",
+        groups=IDENTITY_GROUP,
+        compute="_compute_l10n_fr_urssaf_iban",
+        inverse="_inverse_l10n_fr_urssaf_iban",
+        help="Bank of that account, with its BIC (on the customer's RIB).",
+    )
+    l10n_fr_urssaf_invoice_count = fields.Integer(
+        string="Urssaf Invoices",
+        groups="account.group_account_invoice",
+        compute="_compute_l10n_fr_urssaf_counts",
+    )
+    l10n_fr_urssaf_request_count = fields.Integer(
+        string="Urssaf Payment Requests",
+        groups="account.group_account_invoice",
+        compute="_compute_l10n_fr_urssaf_counts",
     )
 
     # Registration with Urssaf.
@@ -275,13 +336,153 @@ class ResPartner(models.Model):
         if registered and "l10n_fr_urssaf_bank_account_id" in vals:
             # Urssaf debits the account given at registration.
             check_urssaf_owned(registered, vals, ["l10n_fr_urssaf_bank_account_id"])
-        return super().write(vals)
+        kept = {}
+        if any(name in vals for name in KEPT_FIELDS):
+            kept = {
+                partner: partner._l10n_fr_urssaf_kept()
+                for partner in registered.filtered(
+                    lambda p: not p.l10n_fr_urssaf_elsewhere
+                )
+            }
+        result = super().write(vals)
+        for partner, before in kept.items():
+            changed = partner._l10n_fr_urssaf_kept_changes(before)
+            if changed:
+                # Which parts only: identity data stays out of the chatter.
+                partner._message_log(
+                    body=partner._l10n_fr_urssaf_not_updated_message(changed)
+                )
+        return result
+
+    def _l10n_fr_urssaf_kept(self):
+        """What Urssaf keeps of this customer, as it would be sent now."""
+        self.ensure_one()
+        payload = build_customer_payload(self.sudo()._l10n_fr_urssaf_customer())
+        return {
+            part: [payload.get(key) for key in keys]
+            for part, keys in KEPT_BY_URSSAF.items()
+        }
+
+    def _l10n_fr_urssaf_kept_changes(self, before):
+        """The parts (see KEPT_BY_URSSAF) that differ from ``before``."""
+        now = self._l10n_fr_urssaf_kept()
+        return [part for part in KEPT_BY_URSSAF if now[part] != before[part]]
+
+    def _l10n_fr_urssaf_not_updated_message(self, parts):
+        _ = self.env._
+        labels = {
+            "identity": _("identity"),
+            "email": _("e-mail address"),
+            "mobile": _("mobile phone"),
+        }
+        return _(
+            "Changed here only (%(parts)s): Urssaf has no call to update a "
+            "registered customer and keeps what was sent at the registration. "
+            "The customer changes the e-mail address or mobile phone in their "
+            "particulier.urssaf.fr space; for the identity, or if the customer "
+            "cannot log in, contact Urssaf support.",
+            parts=", ".join(labels[part] for part in parts),
+        )
+
+    @api.onchange(*KEPT_FIELDS)
+    def _onchange_l10n_fr_urssaf_kept(self):
+        origin = self._origin
+        if not origin.l10n_fr_urssaf_customer_id or origin.l10n_fr_urssaf_elsewhere:
+            return None
+        changed = self._l10n_fr_urssaf_kept_changes(origin._l10n_fr_urssaf_kept())
+        if not changed:
+            return None
+        return {
+            "warning": {
+                "title": self.env._("Urssaf will not be updated"),
+                "message": self._l10n_fr_urssaf_not_updated_message(changed),
+            }
+        }
 
     @api.depends("bank_ids")
     def _compute_l10n_fr_urssaf_bank_account(self):
         for partner in self:
             if partner.l10n_fr_urssaf_bank_account_id not in partner.bank_ids:
                 partner.l10n_fr_urssaf_bank_account_id = partner.bank_ids[:1]
+
+    @api.depends(
+        "l10n_fr_urssaf_bank_account_id.acc_number",
+        "l10n_fr_urssaf_bank_account_id.bank_id",
+    )
+    def _compute_l10n_fr_urssaf_iban(self):
+        for partner in self:
+            account = partner.l10n_fr_urssaf_bank_account_id
+            partner.l10n_fr_urssaf_iban = account.acc_number
+            partner.l10n_fr_urssaf_bank_id = account.bank_id
+
+    def _inverse_l10n_fr_urssaf_iban(self):
+        for partner in self:
+            number = sanitize_account_number(partner.l10n_fr_urssaf_iban)
+            if not number:
+                continue
+            bank = partner.l10n_fr_urssaf_bank_id
+            account = partner.bank_ids.filtered(
+                lambda acc, number=number: acc.sanitized_acc_number == number
+            )[:1]
+            if not account:
+                account = self.env["res.partner.bank"].create(
+                    {
+                        "partner_id": partner.id,
+                        "acc_number": partner.l10n_fr_urssaf_iban,
+                        "bank_id": bank.id,
+                    }
+                )
+            elif bank and account.bank_id != bank:
+                account.bank_id = bank
+            if account != partner.l10n_fr_urssaf_bank_account_id:
+                partner.l10n_fr_urssaf_bank_account_id = account
+
+    def _compute_l10n_fr_urssaf_counts(self):
+        invoice_counts = dict(
+            self.env["account.move"]._read_group(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("l10n_fr_urssaf_state", "!=", False),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        request_counts = dict(
+            self.env["l10n.fr.urssaf.payment.request"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.l10n_fr_urssaf_invoice_count = invoice_counts.get(
+                partner._origin, 0
+            )
+            partner.l10n_fr_urssaf_request_count = request_counts.get(
+                partner._origin, 0
+            )
+
+    def action_l10n_fr_urssaf_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.id),
+            ("move_type", "=", "out_invoice"),
+            ("l10n_fr_urssaf_state", "!=", False),
+        ]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action
+
+    def action_l10n_fr_urssaf_payment_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_fr_urssaf_avance_immediate.action_payment_request"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     @api.depends(
         "l10n_fr_urssaf_customer_id",
@@ -396,21 +597,62 @@ class ResPartner(models.Model):
                         or self.env._("the commune of that time"),
                     )
                 )
-        if self.l10n_fr_urssaf_bank_account_id and (
-            self.l10n_fr_urssaf_bank_account_id.acc_type != "iban"
-        ):
+        found = validate_customer_payload(
+            build_customer_payload(self._l10n_fr_urssaf_customer())
+        )
+        bank_problems = self._l10n_fr_urssaf_bank_problems(
+            {problem.path for problem in found}
+        )
+        # Told once, with where to fix them, by the bank problems.
+        replaced = (BANK_BIC,) if self.l10n_fr_urssaf_bank_account_id else BANK_PATHS
+        french = (self.env.lang or "").startswith("fr")
+        problems += [
+            problem.message_fr if french else problem.message_en
+            for problem in found
+            if problem.path not in replaced
+        ]
+        return problems + bank_problems
+
+    def _l10n_fr_urssaf_bank_problems(self, paths):
+        """The bank account's problems the validator cannot word (where to
+        enter what), given the payload ``paths`` it found problems at."""
+        _ = self.env._
+        account = self.l10n_fr_urssaf_bank_account_id
+        if not account:
+            return [
+                _(
+                    "Bank account: enter the customer's IBAN and bank in the Avance "
+                    "immédiate tab; Urssaf debits the customer's share from it."
+                )
+            ]
+        problems = []
+        if BANK_IBAN not in paths and account.acc_type != "iban":
             problems.append(
-                self.env._(
-                    "Bank account %(account)s is not an IBAN: Urssaf debits SEPA "
-                    "accounts only.",
-                    account=self.l10n_fr_urssaf_bank_account_id.display_name,
+                _(
+                    "IBAN: %(account)s is not a valid IBAN (its length or format "
+                    "does not match its country); copy the IBAN from the "
+                    "customer's bank details (RIB).",
+                    account=account.acc_number,
                 )
             )
-        french = (self.env.lang or "").startswith("fr")
-        for problem in validate_customer_payload(
-            build_customer_payload(self._l10n_fr_urssaf_customer())
-        ):
-            problems.append(problem.message_fr if french else problem.message_en)
+        if BANK_BIC in paths:
+            if not account.bank_id:
+                problems.append(
+                    _(
+                        "BIC: choose the customer's bank in the Bank field of the "
+                        "Avance immédiate tab (create it there with the BIC from "
+                        "the customer's RIB if it is not in the list)."
+                    )
+                )
+            else:
+                problems.append(
+                    _(
+                        "BIC: the bank %(bank)s has no valid BIC (8 or 11 "
+                        "characters): open it from the Bank field of the Avance "
+                        "immédiate tab and enter the BIC from the customer's RIB.",
+                        bank=account.bank_id.name,
+                    )
+                )
         return problems
 
     # ------------------------------------------------------------ registration
@@ -845,7 +1087,20 @@ class ResPartner(models.Model):
     # --------------------------------------------------------------- simulator
 
     def action_l10n_fr_urssaf_simulate_activation(self):
-        """Local simulation only: play the customer who activates the account."""
+        """Local simulation only: play the customer who activates the account,
+        at the moment the trainer chooses."""
+        self.ensure_one()
+        self._l10n_fr_urssaf_check_simulation()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Simulate: customer activates the account"),
+            "res_model": "l10n.fr.urssaf.simulate.activation",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def _l10n_fr_urssaf_check_simulation(self):
         self.env["res.company"]._l10n_fr_urssaf_check_user()
         for partner in self.filtered("l10n_fr_urssaf_customer_id"):
             company = partner.l10n_fr_urssaf_company_id
@@ -853,10 +1108,15 @@ class ResPartner(models.Model):
                 raise UserError(
                     self.env._("Only a company in Local simulation can do this.")
                 )
+
+    def _l10n_fr_urssaf_simulate_activation(self, at=None):
+        """The simulated customer activates the account ``at`` (default now)."""
+        self._l10n_fr_urssaf_check_simulation()
+        for partner in self.filtered("l10n_fr_urssaf_customer_id"):
+            company = partner.l10n_fr_urssaf_company_id
             company._l10n_fr_urssaf_simulator().activate(
-                partner.l10n_fr_urssaf_customer_id
+                partner.l10n_fr_urssaf_customer_id, at=at
             )
             errors = partner._l10n_fr_urssaf_refresh()
             if errors:
                 raise UserError(errors[partner])
-        return True

@@ -16,3 +16,5 @@ from . import test_money
 from . import test_tour_money
 from . import test_documents
 from . import test_tour_documents
+from . import test_customer_care
+from . import test_tour_customer_screens

@@ -291,7 +291,9 @@ class TestCustomerRegistration(UrssafCommon):
         partner = self.make_customer()
         partner.action_l10n_fr_urssaf_register()
         self.assertTrue(partner.l10n_fr_urssaf_simulation)
-        partner.action_l10n_fr_urssaf_simulate_activation()
+        action = partner.action_l10n_fr_urssaf_simulate_activation()
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        wizard.save().action_activate()
         self.assertEqual(partner.l10n_fr_urssaf_state, "active")
 
     def test_stalled_activation_reminds_the_salesperson_once(self):

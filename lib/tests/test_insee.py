@@ -374,6 +374,18 @@ def test_search_arrondissements_and_delegated():
     assert (jumelliere.code, jumelliere.parent_code) == ("49169", "49092")
 
 
+def test_search_city_then_its_arrondissements_in_order():
+    found = [c.name for c in insee.search_communes("Lyon", limit=11)]
+    assert found == [
+        "Lyon",
+        "Lyon 1er Arrondissement",
+        *(f"Lyon {n}e Arrondissement" for n in range(2, 10)),
+        "Lyons-la-Forêt",
+    ]
+    paris = _codes(insee.search_communes("paris", limit=21))
+    assert paris == ["75056", *(f"751{n:02d}" for n in range(1, 21))]
+
+
 def test_search_by_code():
     assert _codes(insee.search_communes("2a004")) == ["2A004"]
     assert insee.search_communes("751", limit=3)[0].kind == "arrondissement"

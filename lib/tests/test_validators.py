@@ -82,7 +82,27 @@ def test_valid_customer_has_no_problem():
 )
 @pytest.mark.parametrize("value", [MISSING, "", None])
 def test_customer_required_fields(path, value):
-    assert check_customer(path, value) == [(path, "REQUIRED")]
+    code = "BIC_REQUIRED" if path == "coordonneeBancaire.bic" else "REQUIRED"
+    assert check_customer(path, value) == [(path, code)]
+
+
+@pytest.mark.parametrize(
+    ("iban", "bic", "expected"),
+    [
+        ("FR7630004000031234567890144", "BNPAFRPP", ["IBAN_CHECKSUM"]),
+        ("FR76 3000", "BNPAFRPP", ["IBAN_INVALID"]),
+        ("FR7630004000031234567890143", "", ["BIC_REQUIRED"]),
+        ("FR7630004000031234567890143", "BNPA", ["BIC_INVALID"]),
+    ],
+)
+def test_one_message_per_bank_problem(iban, bic, expected):
+    payload = customer_payload()
+    payload["coordonneeBancaire"].update(iban=iban, bic=bic)
+    problems = validate_customer_payload(payload)
+    assert [problem.code for problem in problems] == expected
+    if bic == "":
+        assert "RIB" in problems[0].message_fr
+        assert "bank" in problems[0].message_en
 
 
 def test_all_problems_are_reported_at_once():

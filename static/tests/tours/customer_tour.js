@@ -59,6 +59,11 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_customer", {
             run: "click",
         },
         {
+            content: "Now, as proposed",
+            trigger: ".modal button[name='action_activate']",
+            run: "click",
+        },
+        {
             content: "The badge says the account is active",
             trigger: ".o_form_sheet .badge:contains(Active)",
         },
