@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import format_date
 
 from ..lib import insee
 
@@ -48,7 +49,7 @@ class L10nFrUrssafCommune(models.Model):
             label = f"{commune.name} ({commune.department_code}) {commune.code}"
             if commune.date_end:
                 label += self.env._(
-                    " — until %(date)s", date=fields.Date.to_string(commune.date_end)
+                    " — until %(date)s", date=format_date(self.env, commune.date_end)
                 )
             commune.display_name = label
 

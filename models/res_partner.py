@@ -494,7 +494,7 @@ class ResPartner(models.Model):
                 )
             return self.env["res.company"]._l10n_fr_urssaf_explain(exc)
         self._l10n_fr_urssaf_record_link(customer_id, company)
-        self._message_log(
+        self._l10n_fr_urssaf_log(
             body=self.env._(
                 "Registered with Urssaf (customer ID %(customer_id)s). Urssaf e-mails "
                 "the customer a link to activate the online account; payment requests "
@@ -631,7 +631,7 @@ class ResPartner(models.Model):
             )
         self._l10n_fr_urssaf_record_link(status.customer_id, company)
         self._l10n_fr_urssaf_apply_status(status)
-        self._message_log(
+        self._l10n_fr_urssaf_log(
             body=self.env._(
                 "Link with Urssaf found (customer ID %(customer_id)s): %(status)s.",
                 customer_id=status.customer_id,
@@ -641,8 +641,14 @@ class ResPartner(models.Model):
         return None
 
     def _l10n_fr_urssaf_summary(self, done, failed):
+        _ = self.env._
+        count = len(done)
         lines = [
-            self.env._("%(count)s customer(s) registered.", count=len(done)),
+            _("No customer registered.")
+            if not count
+            else _("1 customer registered.")
+            if count == 1
+            else _("%(count)s customers registered.", count=count)
         ]
         lines += [
             f"{partner.display_name}: {message.splitlines()[0]}"
@@ -725,6 +731,13 @@ class ResPartner(models.Model):
             now=envs.get(company.l10n_fr_urssaf_environment),
         )
 
+    def _l10n_fr_urssaf_log(self, body):
+        self._message_log(
+            body=self.env["res.company"]._l10n_fr_urssaf_note(
+                body, self.l10n_fr_urssaf_environment
+            )
+        )
+
     def _l10n_fr_urssaf_apply_status(self, status):
         """Record an account status (:class:`lib.client.CustomerStatus`)."""
         self.ensure_one()
@@ -732,7 +745,7 @@ class ResPartner(models.Model):
         values = {"l10n_fr_urssaf_status_date": fields.Datetime.now()}
         if state and state != self.l10n_fr_urssaf_state:
             values["l10n_fr_urssaf_state"] = state
-            self._message_log(
+            self._l10n_fr_urssaf_log(
                 body=self.env._(
                     "Urssaf account status: %(status)s.", status=status.label
                 )
@@ -796,7 +809,7 @@ class ResPartner(models.Model):
                 "%(error)s. It is tried again at the next check; fix the cause if "
                 "it persists.",
                 customer=self.display_name,
-                error=exc.args[0] if exc.args else repr(exc),
+                error=exc.args[0] if exc.args else self.env._("unexpected error"),
             ),
             user_id=company._l10n_fr_urssaf_responsible(self.user_id).id,
         )

@@ -12,3 +12,4 @@ from . import test_payment_request
 from . import test_tour_payment_request
 from . import test_cancellation
 from . import test_tour_cancellation
+from . import test_office
