@@ -13,3 +13,4 @@ from . import test_tour_payment_request
 from . import test_cancellation
 from . import test_tour_cancellation
 from . import test_office
+from . import test_tour_office

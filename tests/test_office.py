@@ -7,7 +7,6 @@ from datetime import date
 
 from odoo.tests import Form, new_test_user, tagged
 
-from ..lib.codes import REJECTION_REASONS
 from ..lib.exceptions import UrssafAuthError, UrssafTemporaryError
 from ..models import account_move
 from ..models import l10n_fr_urssaf_payment_request as payment_request
@@ -140,10 +139,6 @@ class TestCodesInWords(PaymentRequestCommon):
             text = Company._l10n_fr_urssaf_explain(exc)
             self.assertNotIn(exc.code, text)
             self.assertNotIn("ConnectionError", text)
-
-    def test_lib_labels_without_parentheses(self):
-        for _category, label in REJECTION_REASONS.values():
-            self.assertNotIn("(", label)
 
 
 @tagged("post_install", "-at_install")
