@@ -658,7 +658,9 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Urssaf registration"),
+                "title": self.env._("Urssaf registration (simulation)")
+                if any(p.l10n_fr_urssaf_environment == "simulation" for p in done)
+                else self.env._("Urssaf registration"),
                 "message": "\n".join(lines),
                 "type": "warning" if failed else "success",
                 "sticky": bool(failed),

@@ -209,6 +209,17 @@ class TestSimulationSaidSo(PaymentRequestCommon):
             " ".join(partner.message_ids.mapped("body")),
         )
 
+    def test_notifications_say_simulation(self):
+        action = self.make_customer().action_l10n_fr_urssaf_register()
+        self.assertEqual(action["params"]["title"], "Urssaf registration (simulation)")
+        move = self.invoice(self.active_customer(**PAUL))
+        action = move.action_l10n_fr_urssaf_send()
+        wizard = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        ).save()
+        title = wizard.action_send()["params"]["title"]
+        self.assertEqual(title, "Avance immédiate (simulation)")
+
     def test_real_urssaf_notes_say_nothing(self):
         self.assertEqual(
             self.env["res.company"]._l10n_fr_urssaf_note("Sent.", "sandbox"), "Sent."

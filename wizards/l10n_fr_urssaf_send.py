@@ -78,7 +78,9 @@ class L10nFrUrssafSend(models.TransientModel):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Avance immédiate"),
+                "title": self.env._("Avance immédiate (simulation)")
+                if any(moves.mapped("l10n_fr_urssaf_simulation"))
+                else self.env._("Avance immédiate"),
                 "message": message,
                 "type": "warning" if failed else "success",
                 "sticky": bool(failed),
