@@ -44,6 +44,7 @@ class L10nFrUrssafCommune(models.Model):
     date_end = fields.Date(string="Valid Until")
 
     @api.depends("name", "code", "department_code", "date_end")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for commune in self:
             label = f"{commune.name} ({commune.department_code}) {commune.code}"
