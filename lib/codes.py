@@ -121,14 +121,14 @@ REJECTION_REASONS = {
         "Nombre d'heures ou quantités facturées erronées",
     ),
     "REGUL_PRESTA_FACT": ("Régularisation", "Erreur sur les prestations facturées"),
-    "REGUL_AUTRE": ("Régularisation", "Autre (motif)"),
+    "REGUL_AUTRE": ("Régularisation", "Autre motif"),
     "CONTEST_ERR_FACT": ("Contestation", "La facture comporte une erreur"),
     "CONTEST_FACT_REGLEE": ("Contestation", "La facture a déjà été réglée"),
-    "CONTEST_AUTRE": ("Contestation", "Autre (motif)"),
+    "CONTEST_AUTRE": ("Contestation", "Autre motif"),
     "ANNUL_DBL": ("Annulation", "Demande de paiement en doublon"),
     "ANNUL_ERR_MNT": ("Annulation", "Montant facturé erroné"),
     "ANNUL_ERR_TECH": ("Annulation", "Erreur technique"),
-    "ANNUL_AUTRE": ("Annulation", "Autre(s) (motif)"),
+    "ANNUL_AUTRE": ("Annulation", "Autre motif"),
 }
 
 # Service natures (article D7231-1 du code du travail), section 3.4.

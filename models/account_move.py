@@ -5,7 +5,7 @@ from datetime import timedelta, timezone
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL, float_round, format_date, format_datetime
 
 from ..lib.codes import MAX_ITEMS_PER_CALL
@@ -598,12 +598,26 @@ class AccountMove(models.Model):
             if not line.l10n_fr_urssaf_nature_code:
                 problems.append(
                     _(
-                        "Line %(line)s has no Urssaf service nature: set it on the "
-                        "product (Avance immédiate) or on the line.",
+                        "Line %(line)s has no Urssaf service nature: reset the "
+                        "invoice to draft and choose it in the Urssaf Service Nature "
+                        "column of the line. %(product)s",
                         line=label,
+                        product=self._l10n_fr_urssaf_nature_hint(),
                     )
                 )
         return problems
+
+    def _l10n_fr_urssaf_nature_hint(self):
+        # Invoicing users only read products: someone else sets it there.
+        if self.env["product.template"].has_access("write"):
+            return self.env._(
+                "For the next invoices, set it on the product too (Urssaf Service "
+                "Nature, General Information tab)."
+            )
+        return self.env._(
+            "For the next invoices, ask who manages the products to set it on the "
+            "product (Urssaf Service Nature, General Information tab)."
+        )
 
     # ------------------------------------------------------------ payload
 
@@ -775,6 +789,9 @@ class AccountMove(models.Model):
         for user, moves in chunk.grouped("l10n_fr_urssaf_queued_by_id").items():
             try:
                 moves.with_user(user)._l10n_fr_urssaf_send()
+            except RedirectWarning as exc:
+                # Credentials missing: settings to complete, not a bug.
+                _logger.warning("Background sending to Urssaf: %s", exc.args[0])
             except Exception:  # pylint: disable=broad-except
                 # Back to the last batch committed; the user is told below.
                 _logger.exception("Background sending to Urssaf failed")

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import format_date
 
 from ..lib import insee
 
@@ -43,12 +44,13 @@ class L10nFrUrssafCommune(models.Model):
     date_end = fields.Date(string="Valid Until")
 
     @api.depends("name", "code", "department_code", "date_end")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for commune in self:
             label = f"{commune.name} ({commune.department_code}) {commune.code}"
             if commune.date_end:
                 label += self.env._(
-                    " — until %(date)s", date=fields.Date.to_string(commune.date_end)
+                    " — until %(date)s", date=format_date(self.env, commune.date_end)
                 )
             commune.display_name = label
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.translate import LazyTranslate
 
 from ..lib.codes import (
     MAX_ITEMS_PER_CALL,
     PAYMENT_STATUSES,
-    REJECTION_REASONS,
     UNCONFIRMED_PAYMENT_STATUSES,
 )
 from ..lib.exceptions import UrssafAuthError, UrssafError
@@ -19,6 +19,7 @@ from .guard import run_guarded
 from .res_company import ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 
 def _search(client, ids, numbers):
@@ -118,6 +119,23 @@ CANCEL_REASONS = [
 ]
 
 
+# Urssaf's reasons (infoRejet.code, lib.codes.REJECTION_REASONS) in words;
+# the code itself is kept for support in rejection_code.
+REJECTION_LABELS = {
+    "REGUL_MNT_FACT": _lt("Correction: wrong amount or rate invoiced"),
+    "REGUL_NB_QTE_FACT": _lt("Correction: wrong number of hours or quantities"),
+    "REGUL_PRESTA_FACT": _lt("Correction: wrong services invoiced"),
+    "REGUL_AUTRE": _lt("Correction, for another reason"),
+    "CONTEST_ERR_FACT": _lt("Disputed: the invoice contains an error"),
+    "CONTEST_FACT_REGLEE": _lt("Disputed: the invoice was already paid"),
+    "CONTEST_AUTRE": _lt("Disputed, for another reason"),
+    "ANNUL_DBL": _lt("Cancelled: duplicate payment request"),
+    "ANNUL_ERR_MNT": _lt("Cancelled: wrong amount invoiced"),
+    "ANNUL_ERR_TECH": _lt("Cancelled: technical error"),
+    "ANNUL_AUTRE": _lt("Cancelled, for another reason"),
+}
+
+
 def status_selection():
     return [
         *PAYMENT_STATUSES.items(),
@@ -186,7 +204,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
         index=True,
         default="sent",
     )
-    rejection_code = fields.Char(string="Reason Code", readonly=True)
+    rejection_code = fields.Char(
+        string="Reason Code", readonly=True, help="Urssaf's code, for its support."
+    )
     rejection_label = fields.Char(string="Reason", compute="_compute_rejection_label")
     rejection_comment = fields.Text(
         string="Customer's Comment",
@@ -264,8 +284,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
     @api.depends("rejection_code")
     def _compute_rejection_label(self):
         for request in self:
-            reason = REJECTION_REASONS.get(request.rejection_code or "")
-            request.rejection_label = reason and f"{reason[0]}: {reason[1]}"
+            code = request.rejection_code
+            label = REJECTION_LABELS.get(code)
+            request.rejection_label = (
+                self.env._(label)
+                if label
+                else code and self.env._("Reason not documented by Urssaf")
+            )
 
     @api.depends("environment", "company_id.l10n_fr_urssaf_environment")
     def _compute_is_simulation(self):
@@ -281,6 +306,10 @@ class L10nFrUrssafPaymentRequest(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         for request in self:
             request.display_name = f"{request.name} ({states.get(request.state)})"
+
+    def _creation_message(self):
+        # Odoo's "%s created" cannot agree in French with "demande".
+        return self.env._("Payment request created.")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_live(self):
@@ -302,10 +331,66 @@ class L10nFrUrssafPaymentRequest(models.Model):
             raise UserError(
                 self.env._("These payment requests can no longer change at Urssaf.")
             )
+        before = {request: (request.state, request.status) for request in requests}
         errors = requests._refresh()
         if errors:
             raise UserError("\n".join(sorted(set(errors.values()))))
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return requests._refresh_notification(before)
+
+    def _refresh_notification(self, before):
+        """Say what the update changed, in words, or that nothing did; then
+        reload the screen.
+
+        :param before: ``{request: (state, status)}`` before the update
+        """
+        _ = self.env._
+        labels = {
+            name: dict(self._fields[name]._description_selection(self.env))
+            for name in ("state", "status")
+        }
+        changes = []
+        for request in self:
+            old_state, old_status = before[request]
+            # Urssaf's status tells more when the state stays (30 -> 50).
+            name = "state" if request.state != old_state else "status"
+            old = old_state if name == "state" else old_status
+            if request[name] != old:
+                changes.append(
+                    _(
+                        "%(request)s: %(old)s → %(new)s.",
+                        request=request.name,
+                        old=labels[name].get(old) or "-",
+                        new=labels[name].get(request[name]) or "-",
+                    )
+                )
+        if changes:
+            # A notification shows one paragraph.
+            message, kind = " ".join(changes), "success"
+        elif len(self) == 1:
+            message = _(
+                "No change at Urssaf: %(request)s is still %(state)s.",
+                request=self.name,
+                state=labels["state"].get(self.state),
+            )
+            kind = "info"
+        else:
+            message = _(
+                "No change at Urssaf for these %(count)s payment requests.",
+                count=len(self),
+            )
+            kind = "info"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Urssaf status (simulation)")
+                if any(request.environment == "simulation" for request in self)
+                else _("Urssaf status"),
+                "message": message,
+                "type": kind,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _refresh(self, after_batch=None):
         """Ask Urssaf for these requests: one client per company, one call per
@@ -454,7 +539,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
             "The Urssaf status of %(invoice)s could not be recorded: %(error)s. "
             "It is tried again in an hour; fix the cause if it persists.",
             invoice=self.move_id.name,
-            error=exc.args[0] if exc.args else repr(exc),
+            error=exc.args[0] if exc.args else self.env._("unexpected error"),
         )
         self._todo(self.env._("Avance immédiate: status not recorded"), message)
         return message
@@ -593,7 +678,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
         if self.rejection_code:
             message += " " + self.env._(
                 "Reason: %(reason)s.",
-                reason=self.rejection_label or self.rejection_code,
+                reason=self.rejection_label,
             )
         if self.rejection_comment:
             message += " " + self.env._(
@@ -617,6 +702,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
         """Same note on the request and its invoice, where accountants look;
         logged without notifying followers (activities do that), which also
         keeps the cron light when many statuses change."""
+        body = self.env["res.company"]._l10n_fr_urssaf_note(body, self.environment)
         self._message_log(body=body)
         self.move_id.sudo()._message_log(body=body)
 
@@ -628,7 +714,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 "invoice with the customer, then cancel it with a credit note and "
                 "send a corrected invoice.",
                 id=self.urssaf_id,
-                reason=self.rejection_label or self.rejection_code or "-",
+                reason=self.rejection_label or "-",
             )
         elif info.status == "60":
             note = _(
@@ -735,7 +821,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                     "the settings) or register the payment by hand.",
                     amount=self._format_amount(self.transfer_amount),
                     invoice=self.move_id.name,
-                    error=exc.args[0] if exc.args else repr(exc),
+                    error=exc.args[0] if exc.args else self.env._("unexpected error"),
                 ),
             )
 

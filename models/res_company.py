@@ -92,6 +92,19 @@ class ResCompany(models.Model):
         help="Where requests to cancel a payment request are e-mailed: the API has "
         "no cancellation operation.",
     )
+    l10n_fr_urssaf_connection_checked = fields.Boolean(
+        string="Urssaf Connection Tested",
+        readonly=True,
+        copy=False,
+        help="The connection test passed with the current environment and "
+        "credentials.",
+    )
+    l10n_fr_urssaf_connection_problem = fields.Char(
+        string="Urssaf Connection Problem",
+        readonly=True,
+        copy=False,
+        help="What the last connection test found wrong.",
+    )
     l10n_fr_urssaf_token = fields.Char(
         string="Urssaf Access Token", groups="base.group_system", copy=False
     )
@@ -135,7 +148,21 @@ class ResCompany(models.Model):
         if keys.intersection(vals) or "l10n_fr_urssaf_client_secret" in vals:
             vals = dict(vals, l10n_fr_urssaf_token=False)
             vals["l10n_fr_urssaf_token_expiry"] = False
+        # The last connection test says nothing of other settings.
+        keys.add("l10n_fr_urssaf_client_secret")
+        untested = self.sudo().filtered(
+            lambda company: any(
+                key in vals and company[key] != vals[key] for key in keys
+            )
+        )
         result = super().write(vals)
+        if untested:
+            untested.write(
+                {
+                    "l10n_fr_urssaf_connection_checked": False,
+                    "l10n_fr_urssaf_connection_problem": False,
+                }
+            )
         if "l10n_fr_urssaf_environment" in vals:
             # Only the invoices with requests or of registered customers
             # change state with the environment, not the whole ledger.
@@ -166,6 +193,13 @@ class ResCompany(models.Model):
         selection = self._fields["l10n_fr_urssaf_environment"]
         labels = dict(selection._description_selection(self.env))
         return labels[self.l10n_fr_urssaf_environment]
+
+    @api.model
+    def _l10n_fr_urssaf_note(self, body, environment):
+        """A chatter note, saying so when it records a local simulation."""
+        if environment != "simulation":
+            return body
+        return self.env._("%(note)s (local simulation)", note=body)
 
     def _l10n_fr_urssaf_check_credentials(self):
         """Raise, with the way to the settings, when Urssaf cannot be reached
@@ -226,12 +260,11 @@ class ResCompany(models.Model):
 
     @api.model
     def _l10n_fr_urssaf_explain_codes(self, details):
-        """Urssaf error details, one per line: code, then what it means and
-        what to do, in the user's language."""
+        """Urssaf error details, one per line: what each means and what to
+        do, in the user's language (the codes are kept apart, for support)."""
         french = (self.env.lang or "").startswith("fr")
         return "\n".join(
-            f"{detail.code}: {explain_error(detail.code)[0 if french else 1]}"
-            for detail in details
+            explain_error(detail.code)[0 if french else 1] for detail in details
         )
 
     @api.model
@@ -244,17 +277,13 @@ class ResCompany(models.Model):
             return self._l10n_fr_urssaf_explain_codes(exc.errors)
         if isinstance(exc, UrssafAuthError):
             return self.env._(
-                "Urssaf refused the company's credentials (%(code)s): check them with "
-                "Test connection in the settings.",
-                code=exc.code,
+                "Urssaf refused the company's credentials: check them with Test "
+                "connection in the settings."
             )
         if isinstance(exc, UrssafOutcomeUnknownError) and lost:
             return lost
         if isinstance(exc, UrssafTemporaryError | UrssafOutcomeUnknownError):
-            return self.env._(
-                "Urssaf cannot be reached right now (%(code)s); try again later.",
-                code=exc.code,
-            )
+            return self.env._("Urssaf cannot be reached right now; try again later.")
         return self._l10n_fr_urssaf_explain_codes([exc])
 
     @contextlib.contextmanager

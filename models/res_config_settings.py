@@ -47,6 +47,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_fr_urssaf_cancellation_email", readonly=False
     )
 
+    l10n_fr_urssaf_connection_checked = fields.Boolean(
+        related="company_id.l10n_fr_urssaf_connection_checked"
+    )
+    l10n_fr_urssaf_connection_problem = fields.Char(
+        related="company_id.l10n_fr_urssaf_connection_problem"
+    )
+
     @api.onchange("l10n_fr_urssaf_sap_number", "l10n_fr_urssaf_intervenant")
     def _onchange_l10n_fr_urssaf_numbers(self):
         # Users paste "SAP 123 456 789" from their NOVA receipt.
@@ -54,8 +61,30 @@ class ResConfigSettings(models.TransientModel):
             if self[name]:
                 self[name] = "".join(self[name].split()).upper()
 
+    def execute(self):
+        """Test the connection on the first save after the environment or the
+        credentials changed: a mistake shows at once, not at the first
+        sending."""
+        result = super().execute()
+        company = self.company_id.sudo()
+        if (
+            company.l10n_fr_urssaf_environment == "simulation"
+            or company.l10n_fr_urssaf_connection_checked
+            or not company.l10n_fr_urssaf_client_id
+            or not company.l10n_fr_urssaf_client_secret
+        ):
+            # Missing credentials: the settings block says so.
+            return result
+        return self._l10n_fr_urssaf_notify(*self._l10n_fr_urssaf_test(), result)
+
     def action_l10n_fr_urssaf_test_connection(self):
-        """Get a token and run a harmless search; say plainly how it went."""
+        return self._l10n_fr_urssaf_notify(*self._l10n_fr_urssaf_test())
+
+    def _l10n_fr_urssaf_try_connection(self):
+        """Get a token and run a harmless search; say plainly how it went.
+
+        :return: (message, notification type)
+        """
         self.ensure_one()
         company = self.company_id
         environment = company._l10n_fr_urssaf_environment_label()
@@ -63,40 +92,52 @@ class ResConfigSettings(models.TransientModel):
             with company._l10n_fr_urssaf_client() as client:
                 client.fetch_token()
                 client.search_by_ids([PROBE_PAYMENT_REQUEST_ID])
-        except UrssafAuthError as exc:
+        except UrssafAuthError:
             message = self.env._(
-                "Urssaf (%(environment)s) refused the credentials (%(detail)s). Check "
-                "the client ID and secret, and that they belong to this environment: "
-                "sandbox credentials do not work in production.",
+                "Urssaf (%(environment)s) refused the credentials. Check the client "
+                "ID and secret, and that they belong to this environment: sandbox "
+                "credentials do not work in production.",
                 environment=environment,
-                detail=exc.message or exc.code,
             )
-            return self._l10n_fr_urssaf_notify(message, "danger")
-        except (UrssafTemporaryError, UrssafOutcomeUnknownError) as exc:
+            return message, "danger"
+        except (UrssafTemporaryError, UrssafOutcomeUnknownError):
             message = self.env._(
-                "Urssaf (%(environment)s) cannot be reached right now (%(detail)s). "
-                "Check the server's internet access, or try again later: Urssaf "
-                "announces maintenance windows on its API portal.",
+                "Urssaf (%(environment)s) cannot be reached right now. Check the "
+                "server's internet access, or try again later: Urssaf announces "
+                "maintenance windows on its API portal.",
                 environment=environment,
-                detail=exc.message or exc.code,
             )
-            return self._l10n_fr_urssaf_notify(message, "warning")
+            return message, "warning"
         except UrssafError as exc:
             message = self.env._(
-                "Urssaf (%(environment)s) answered with an error: %(code)s %(detail)s",
+                "Urssaf (%(environment)s) answered with an error: %(why)s",
                 environment=environment,
-                code=exc.code,
-                detail=exc.message,
+                why=company._l10n_fr_urssaf_explain_codes([exc]),
             )
-            return self._l10n_fr_urssaf_notify(message, "danger")
+            return message, "danger"
         message = self.env._(
             "Connection to Urssaf (%(environment)s) works: a token was obtained and "
             "a search was answered.",
             environment=environment,
         )
-        return self._l10n_fr_urssaf_notify(message, "success")
+        return message, "success"
 
-    def _l10n_fr_urssaf_notify(self, message, kind):
+    def _l10n_fr_urssaf_test(self):
+        """Test the connection, and keep the outcome on the company for the
+        settings to show after they reload.
+
+        :return: (message, notification type)
+        """
+        message, kind = self._l10n_fr_urssaf_try_connection()
+        self.company_id.sudo().write(
+            {
+                "l10n_fr_urssaf_connection_checked": kind == "success",
+                "l10n_fr_urssaf_connection_problem": kind != "success" and message,
+            }
+        )
+        return message, kind
+
+    def _l10n_fr_urssaf_notify(self, message, kind, next_action=None):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -105,5 +146,6 @@ class ResConfigSettings(models.TransientModel):
                 "message": message,
                 "type": kind,
                 "sticky": kind != "success",
+                "next": next_action,
             },
         }

@@ -736,7 +736,7 @@ class ResPartner(models.Model):
                 )
             return self.env["res.company"]._l10n_fr_urssaf_explain(exc)
         self._l10n_fr_urssaf_record_link(customer_id, company)
-        self._message_log(
+        self._l10n_fr_urssaf_log(
             body=self.env._(
                 "Registered with Urssaf (customer ID %(customer_id)s). Urssaf e-mails "
                 "the customer a link to activate the online account; payment requests "
@@ -873,7 +873,7 @@ class ResPartner(models.Model):
             )
         self._l10n_fr_urssaf_record_link(status.customer_id, company)
         self._l10n_fr_urssaf_apply_status(status)
-        self._message_log(
+        self._l10n_fr_urssaf_log(
             body=self.env._(
                 "Link with Urssaf found (customer ID %(customer_id)s): %(status)s.",
                 customer_id=status.customer_id,
@@ -883,8 +883,14 @@ class ResPartner(models.Model):
         return None
 
     def _l10n_fr_urssaf_summary(self, done, failed):
+        _ = self.env._
+        count = len(done)
         lines = [
-            self.env._("%(count)s customer(s) registered.", count=len(done)),
+            _("No customer registered.")
+            if not count
+            else _("1 customer registered.")
+            if count == 1
+            else _("%(count)s customers registered.", count=count)
         ]
         lines += [
             f"{partner.display_name}: {message.splitlines()[0]}"
@@ -894,7 +900,9 @@ class ResPartner(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Urssaf registration"),
+                "title": self.env._("Urssaf registration (simulation)")
+                if any(p.l10n_fr_urssaf_environment == "simulation" for p in done)
+                else self.env._("Urssaf registration"),
                 "message": "\n".join(lines),
                 "type": "warning" if failed else "success",
                 "sticky": bool(failed),
@@ -967,6 +975,13 @@ class ResPartner(models.Model):
             now=envs.get(company.l10n_fr_urssaf_environment),
         )
 
+    def _l10n_fr_urssaf_log(self, body):
+        self._message_log(
+            body=self.env["res.company"]._l10n_fr_urssaf_note(
+                body, self.l10n_fr_urssaf_environment
+            )
+        )
+
     def _l10n_fr_urssaf_apply_status(self, status):
         """Record an account status (:class:`lib.client.CustomerStatus`)."""
         self.ensure_one()
@@ -974,7 +989,7 @@ class ResPartner(models.Model):
         values = {"l10n_fr_urssaf_status_date": fields.Datetime.now()}
         if state and state != self.l10n_fr_urssaf_state:
             values["l10n_fr_urssaf_state"] = state
-            self._message_log(
+            self._l10n_fr_urssaf_log(
                 body=self.env._(
                     "Urssaf account status: %(status)s.", status=status.label
                 )
@@ -1038,7 +1053,7 @@ class ResPartner(models.Model):
                 "%(error)s. It is tried again at the next check; fix the cause if "
                 "it persists.",
                 customer=self.display_name,
-                error=exc.args[0] if exc.args else repr(exc),
+                error=exc.args[0] if exc.args else self.env._("unexpected error"),
             ),
             user_id=company._l10n_fr_urssaf_responsible(self.user_id).id,
         )

@@ -18,3 +18,5 @@ from . import test_documents
 from . import test_tour_documents
 from . import test_customer_care
 from . import test_tour_customer_screens
+from . import test_office
+from . import test_tour_office

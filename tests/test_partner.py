@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..lib.client import UrssafClient
+from ..lib.error_messages import explain_error
 from ..lib.payload import build_customer_payload
 from .common import PAUL, UrssafCommon
 
@@ -88,7 +89,9 @@ class TestCustomerRegistration(UrssafCommon):
                 partner = self.make_customer(l10n_fr_urssaf_birth_name=name)
                 with self.assertRaises(UserError) as caught:
                     partner.action_l10n_fr_urssaf_register()
-                self.assertIn(code, str(caught.exception))
+                # In words; the code is in the server log, for support.
+                self.assertIn(explain_error(code)[1], str(caught.exception))
+                self.assertNotIn(code, str(caught.exception))
                 self.assertEqual(partner.l10n_fr_urssaf_state, "not_registered")
 
     def test_customer_already_linked_to_the_provider(self):
@@ -97,7 +100,7 @@ class TestCustomerRegistration(UrssafCommon):
         with self.assertRaises(UserError) as caught:
             twin.action_l10n_fr_urssaf_register()
         code = "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE"
-        self.assertIn(code, str(caught.exception))
+        self.assertIn(explain_error(code)[1], str(caught.exception))
         self.assertIn("Link an Urssaf account", str(caught.exception))
 
     def test_urssaf_unreachable(self):

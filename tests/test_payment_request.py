@@ -374,7 +374,10 @@ class TestSendPaymentRequest(PaymentRequestCommon):
         move = self.number_taken_by_another_invoice()
         outcome, message = move._l10n_fr_urssaf_send()[move]
         self.assertEqual(outcome, "rejected")
-        self.assertIn("ERR_FACTURE_DOUBLON", message)
+        self.assertIn("already sent", message)
+        self.assertEqual(
+            move.l10n_fr_urssaf_request_ids.error_codes, "ERR_FACTURE_DOUBLON"
+        )
         self.assertEqual(move.l10n_fr_urssaf_state, "error")
 
     def test_duplicate_number_whose_owner_cannot_be_checked(self):
@@ -473,7 +476,7 @@ class TestFollowPaymentRequest(PaymentRequestCommon):
                 }
             ],
         )
-        self.assertIn("quantités", request.rejection_label)
+        self.assertIn("number of hours or quantities", request.rejection_label)
         activity = move.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertIn("refused", activity.note)

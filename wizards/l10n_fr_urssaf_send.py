@@ -82,8 +82,13 @@ class L10nFrUrssafSend(models.TransientModel):
             for move, (outcome, message) in results.items()
             if outcome != "sent"
         ]
-        message = self.env._(
-            "%(sent)s invoice(s) sent to Urssaf.", sent=counts.get("sent", 0)
+        sent = counts.get("sent", 0)
+        message = (
+            self.env._("No invoice sent to Urssaf.")
+            if not sent
+            else self.env._("1 invoice sent to Urssaf.")
+            if sent == 1
+            else self.env._("%(sent)s invoices sent to Urssaf.", sent=sent)
         )
         if failed:
             message += "\n" + "\n".join(failed)
@@ -91,7 +96,9 @@ class L10nFrUrssafSend(models.TransientModel):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Avance immédiate"),
+                "title": self.env._("Avance immédiate (simulation)")
+                if any(moves.mapped("l10n_fr_urssaf_simulation"))
+                else self.env._("Avance immédiate"),
                 "message": message,
                 "type": "warning" if failed else "success",
                 "sticky": bool(failed),

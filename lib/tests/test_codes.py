@@ -46,3 +46,10 @@ def test_nomenclatures():
         "Avenue",
         "Lieu dit",
     )
+
+
+def test_rejection_reasons_read_as_words():
+    """No "Autre(s) (motif)": each label is plain French."""
+    for category, label in REJECTION_REASONS.values():
+        assert "(" not in label and "(" not in category
+    assert REJECTION_REASONS["ANNUL_AUTRE"] == ("Annulation", "Autre motif")

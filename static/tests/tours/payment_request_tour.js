@@ -17,7 +17,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_payment_request", {
         },
         {
             content: "The wizard says the invoice can be sent",
-            trigger: ".modal .alert-info:contains(invoice(s) will be sent)",
+            trigger: ".modal .alert-info:contains(1 invoice will be sent)",
         },
         {
             content: "The invoice is listed with nothing blocking it",
