@@ -5,8 +5,8 @@ from datetime import timedelta, timezone
 from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError, ValidationError
-from odoo.tools import SQL, float_round, format_date, format_datetime
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.tools import SQL, float_round, format_date
 
 from ..lib.codes import MAX_ITEMS_PER_CALL
 from ..lib.exceptions import UrssafError
@@ -243,6 +243,8 @@ class AccountMove(models.Model):
         "l10n_fr_urssaf_cancelled",
         "amount_residual",
         "l10n_fr_urssaf_request_ids.status_code",
+        "l10n_fr_urssaf_request_ids.rejection_code",
+        "l10n_fr_urssaf_request_ids.rejection_comment",
     )
     def _compute_l10n_fr_urssaf_next_step(self):
         for move in self:
@@ -254,25 +256,16 @@ class AccountMove(models.Model):
                 not settled and request._not_paid_next_step() or False
             )
 
-    @api.constrains("l10n_fr_urssaf_excluded")
-    def _check_l10n_fr_urssaf_excluded(self):
-        held = self.filtered("l10n_fr_urssaf_excluded")._l10n_fr_urssaf_held()
-        if held:
-            raise ValidationError(
-                self.env._(
-                    "Urssaf holds %(invoices)s: an invoice sent with the avance "
-                    "immédiate cannot be marked without it. Cancel it with Request "
-                    "cancellation first.",
-                    invoices=", ".join(held.mapped("name")),
-                )
-            )
-
-    @api.depends("l10n_fr_urssaf_state")
+    @api.depends("l10n_fr_urssaf_state", "payment_state")
     def _compute_l10n_fr_urssaf_collected(self):
         for move in self:
-            move.l10n_fr_urssaf_collected = (
-                move.l10n_fr_urssaf_state in COLLECTED_STATES
+            state = move.l10n_fr_urssaf_state
+            # Paid (even partly) before sending: it can no longer be sent
+            # (Urssaf pays whole invoices), the customer pays us the rest.
+            paid_first = state in ("to_send", "error") and (
+                move.payment_state != "not_paid"
             )
+            move.l10n_fr_urssaf_collected = state in COLLECTED_STATES and not paid_first
 
     def _l10n_fr_urssaf_collected(self):
         """The invoices Urssaf collects from the customer, or will once sent:
@@ -301,6 +294,8 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         check_urssaf_owned(self, vals, URSSAF_OWNED_FIELDS)
+        if vals.get("l10n_fr_urssaf_excluded"):
+            self._l10n_fr_urssaf_check_excludable()
         held = any(name in vals for name in SENT_FIELDS) and self._l10n_fr_urssaf_held()
         if held:
             check_urssaf_owned(held, vals, SENT_FIELDS)
@@ -382,13 +377,40 @@ class AccountMove(models.Model):
         self._l10n_fr_urssaf_check_not_held()
         return super().action_reverse()
 
+    def _l10n_fr_urssaf_payout_to_book(self):
+        """Urssaf paid, but its payout is to register by hand (no payout
+        journal: see the request's _register_payout)."""
+        request = self.sudo()._l10n_fr_urssaf_latest_request()
+        return request.state == "paid" and not request.payment_id
+
+    def js_assign_outstanding_line(self, line_id):
+        # The payments widget's "Add": a credit of the customer (often the
+        # rest of an earlier payout) would be a second payment.
+        if (
+            self.l10n_fr_urssaf_state in COLLECTING_STATES
+            and not self._l10n_fr_urssaf_payout_to_book()
+        ):
+            raise UserError(
+                self.env._(
+                    "Urssaf collects %(invoice)s with the avance immédiate: the "
+                    "customer's credit is not for it. If the customer really paid "
+                    "this invoice, record it with Pay, which says what it means.",
+                    invoice=self.name,
+                )
+            )
+        return super().js_assign_outstanding_line(line_id)
+
     # ------------------------------------------------------------ exclusion
 
     def action_l10n_fr_urssaf_exclude(self):
         """The customer pays these invoices directly: never send them."""
         self._l10n_fr_urssaf_check_sender()
+        self._l10n_fr_urssaf_set_excluded(True)
+
+    def _l10n_fr_urssaf_check_excludable(self):
         wrong = self.filtered(
-            lambda move: move.l10n_fr_urssaf_state not in ("to_send", "error")
+            lambda move: not move.l10n_fr_urssaf_excluded
+            and move.l10n_fr_urssaf_state not in ("to_send", "error")
         )
         if wrong:
             raise UserError(
@@ -398,12 +420,21 @@ class AccountMove(models.Model):
                     invoices=", ".join(wrong.mapped("display_name")),
                 )
             )
-        self.l10n_fr_urssaf_excluded = True
 
     def action_l10n_fr_urssaf_include(self):
         """Back to the avance immédiate: the invoice is to send again."""
         self._l10n_fr_urssaf_check_sender()
-        self.l10n_fr_urssaf_excluded = False
+        self._l10n_fr_urssaf_set_excluded(False)
+
+    def _l10n_fr_urssaf_set_excluded(self, excluded):
+        self.l10n_fr_urssaf_excluded = excluded
+        self._l10n_fr_urssaf_renew_pdf()
+
+    def _l10n_fr_urssaf_renew_pdf(self):
+        """The PDF kept since Send & Print says who collects the invoice:
+        when that changes, Odoo's own detaching makes it print a new one
+        (the old one stays in the chatter)."""
+        self.sudo()._detach_attachments()
 
     # ------------------------------------------------------------ checks
 
@@ -566,7 +597,7 @@ class AccountMove(models.Model):
                     "invoice the earlier services without the avance immédiate.",
                     start=format_date(self.env, start),
                     customer=self.partner_id.display_name,
-                    activation=format_datetime(self.env, activation),
+                    activation=format_date(self.env, urssaf_date(activation)),
                 )
             )
         return problems

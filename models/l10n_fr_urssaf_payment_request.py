@@ -17,6 +17,7 @@ from ..lib.exceptions import UrssafAuthError, UrssafError
 from ..lib.simulator.errors import SimulatorError
 from .guard import run_guarded
 from .res_company import ENVIRONMENTS
+from .ui import notification
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -379,18 +380,14 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 count=len(self),
             )
             kind = "info"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Urssaf status (simulation)")
-                if any(request.environment == "simulation" for request in self)
-                else _("Urssaf status"),
-                "message": message,
-                "type": kind,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification(
+            self.env,
+            _("Urssaf status"),
+            message,
+            kind,
+            simulation=any(request.environment == "simulation" for request in self),
+            next_action={"type": "ir.actions.client", "tag": "soft_reload"},
+        )
 
     def _refresh(self, after_batch=None):
         """Ask Urssaf for these requests: one client per company, one call per
@@ -647,7 +644,11 @@ class L10nFrUrssafPaymentRequest(models.Model):
         values["next_check"] = self._next_check(
             state, now, values.get("status_date", self.status_date)
         )
+        collected = self.move_id.l10n_fr_urssaf_collected
         self.write(values)
+        if self.move_id.l10n_fr_urssaf_collected != collected:
+            # Refused, or collected after all: the PDF says who to pay.
+            self.move_id._l10n_fr_urssaf_renew_pdf()
         if state not in STATE_BY_STATUS.values() and state != "cancel_requested":
             _logger.warning(
                 "Undocumented Urssaf status %r, request %s", info.status, self.id
@@ -708,34 +709,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
 
     def _schedule_activity(self, info):
         _ = self.env._
-        if info.status == "40":
-            note = _(
-                "The customer refused payment request %(id)s (%(reason)s). Check the "
-                "invoice with the customer, then cancel it with a credit note and "
-                "send a corrected invoice.",
-                id=self.urssaf_id,
-                reason=self.rejection_label or "-",
-            )
-        elif info.status == "60":
-            note = _(
-                "The customer's debit for payment request %(id)s bounced. Urssaf "
-                "blocks the customer's account and tries again; the customer may "
-                "have to pay you directly. Watch the next statuses.",
-                id=self.urssaf_id,
-            )
-        elif info.status == "111":
-            note = _(
-                "Urssaf cancelled payment request %(id)s after the customer's unpaid "
-                "debit: the avance immédiate no longer covers this invoice, collect "
-                "it from the customer directly.",
-                id=self.urssaf_id,
-            )
-        else:
-            note = _(
-                "Payment request %(id)s was recovered by you from the customer, "
-                "outside Urssaf: register the customer's payment on the invoice.",
-                id=self.urssaf_id,
-            )
+        # What the invoice's banner says, or, while Urssaf may still pay:
+        note = self._not_paid_next_step() or _(
+            "The customer's debit for payment request %(id)s bounced. Urssaf "
+            "blocks the customer's account and may present the debit again; the "
+            "customer may have to pay you directly. Watch the next statuses.",
+            id=self.urssaf_id,
+        )
         if self.payment_id and info.status != "40":
             note += " " + _(
                 "Urssaf had paid you (%(payment)s) and will debit that amount back "

@@ -7,6 +7,7 @@ from ..lib.exceptions import (
     UrssafOutcomeUnknownError,
     UrssafTemporaryError,
 )
+from .ui import notification
 
 # A search for an id nobody has: harmless, and proves the API answers.
 PROBE_PAYMENT_REQUEST_ID = "0"
@@ -62,14 +63,16 @@ class ResConfigSettings(models.TransientModel):
                 self[name] = "".join(self[name].split()).upper()
 
     def execute(self):
-        """Test the connection on the first save after the environment or the
-        credentials changed: a mistake shows at once, not at the first
-        sending."""
+        """Test the connection once after the environment or the credentials
+        changed (a change clears the last test's outcome): a mistake shows at
+        once, not at the first sending; a failed test is not repeated at
+        every save."""
         result = super().execute()
         company = self.company_id.sudo()
         if (
             company.l10n_fr_urssaf_environment == "simulation"
             or company.l10n_fr_urssaf_connection_checked
+            or company.l10n_fr_urssaf_connection_problem
             or not company.l10n_fr_urssaf_client_id
             or not company.l10n_fr_urssaf_client_secret
         ):
@@ -138,14 +141,10 @@ class ResConfigSettings(models.TransientModel):
         return message, kind
 
     def _l10n_fr_urssaf_notify(self, message, kind, next_action=None):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Urssaf connection test"),
-                "message": message,
-                "type": kind,
-                "sticky": kind != "success",
-                "next": next_action,
-            },
-        }
+        return notification(
+            self.env,
+            self.env._("Urssaf connection test"),
+            message,
+            kind,
+            next_action=next_action,
+        )

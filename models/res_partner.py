@@ -25,6 +25,7 @@ from ..lib.payload import (
 from ..lib.validators import validate_customer_payload
 from .guard import check_urssaf_owned, run_guarded
 from .res_company import ENVIRONMENTS
+from .ui import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ KEPT_BY_URSSAF = {
         "dateNaissance",
         "lieuNaissance",
     ),
+    "address": ("adressePostale",),
     "email": ("adresseMail",),
     "mobile": ("numeroTelephonePortable",),
 }
@@ -70,9 +72,23 @@ KEPT_FIELDS = (
     "l10n_fr_urssaf_birth_date",
     "l10n_fr_urssaf_birth_country_id",
     "l10n_fr_urssaf_birth_commune_id",
+    "l10n_fr_urssaf_street_number",
+    "l10n_fr_urssaf_street_letter",
+    "l10n_fr_urssaf_road_type",
+    "l10n_fr_urssaf_road_name",
+    "l10n_fr_urssaf_address_complement",
+    "l10n_fr_urssaf_locality",
+    "l10n_fr_urssaf_commune_id",
+    "zip",
     "email",
     "mobile",
     "phone",
+)
+# Urssaf debits the account given at the registration.
+BANK_FIELDS = (
+    "l10n_fr_urssaf_bank_account_id",
+    "l10n_fr_urssaf_iban",
+    "l10n_fr_urssaf_bank_id",
 )
 # Payload paths of the bank account.
 BANK_IBAN = "coordonneeBancaire.iban"
@@ -333,9 +349,9 @@ class ResPartner(models.Model):
     def write(self, vals):
         check_urssaf_owned(self, vals, URSSAF_OWNED_FIELDS)
         registered = self.filtered("l10n_fr_urssaf_customer_id")
-        if registered and "l10n_fr_urssaf_bank_account_id" in vals:
+        if registered:
             # Urssaf debits the account given at registration.
-            check_urssaf_owned(registered, vals, ["l10n_fr_urssaf_bank_account_id"])
+            check_urssaf_owned(registered, vals, BANK_FIELDS)
         kept = {}
         if any(name in vals for name in KEPT_FIELDS):
             kept = {
@@ -372,6 +388,7 @@ class ResPartner(models.Model):
         _ = self.env._
         labels = {
             "identity": _("identity"),
+            "address": _("postal address"),
             "email": _("e-mail address"),
             "mobile": _("mobile phone"),
         }
@@ -379,8 +396,8 @@ class ResPartner(models.Model):
             "Changed here only (%(parts)s): Urssaf has no call to update a "
             "registered customer and keeps what was sent at the registration. "
             "The customer changes the e-mail address or mobile phone in their "
-            "particulier.urssaf.fr space; for the identity, or if the customer "
-            "cannot log in, contact Urssaf support.",
+            "particulier.urssaf.fr space; for the identity or the postal address, "
+            "or if the customer cannot log in, contact Urssaf support.",
             parts=", ".join(labels[part] for part in parts),
         )
 
@@ -896,19 +913,14 @@ class ResPartner(models.Model):
             f"{partner.display_name}: {message.splitlines()[0]}"
             for partner, message in failed.items()
         ]
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Urssaf registration (simulation)")
-                if any(p.l10n_fr_urssaf_environment == "simulation" for p in done)
-                else self.env._("Urssaf registration"),
-                "message": "\n".join(lines),
-                "type": "warning" if failed else "success",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self.env,
+            self.env._("Urssaf registration"),
+            "\n".join(lines),
+            "warning" if failed else "success",
+            simulation=any(p.l10n_fr_urssaf_environment == "simulation" for p in done),
+            next_action={"type": "ir.actions.act_window_close"},
+        )
 
     # ------------------------------------------------------------------ status
 

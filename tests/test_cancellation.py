@@ -80,13 +80,7 @@ class TestCancellation(PaymentRequestCommon):
                 self.simulator.advance(minutes=1)
 
     def test_rejected_at_sending_is_cancelled_here_only(self):
-        partner = self.active_customer()
-        move = self.invoice(partner)
-        partner.l10n_fr_urssaf_birth_date = partner.l10n_fr_urssaf_birth_date.replace(
-            year=1981
-        )
-        move._l10n_fr_urssaf_send()
-        self.assertEqual(move.l10n_fr_urssaf_state, "error")
+        move = self.rejected_invoice()
         shown, action = self.cancel(move, "ANNUL_ERR_TECH")
         self.assertFalse(shown["asks_urssaf"])
         self.assertEqual(action["type"], "ir.actions.act_window_close")

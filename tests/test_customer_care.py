@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import PAUL
@@ -73,6 +73,13 @@ class TestCustomerCare(PaymentRequestCommon):
         self.assertNotIn("jeanne.nouvelle", note)
         partner.write({"l10n_fr_urssaf_first_names": "Jeanne", "mobile": "0611111111"})
         self.assertIn("(identity, mobile phone)", partner.message_ids[0].body)
+        partner.l10n_fr_urssaf_road_name = "Victor Hugo"
+        self.assertIn("(postal address)", partner.message_ids[0].body)
+        self.assertNotIn("Victor Hugo", partner.message_ids[0].body)
+        # Urssaf debits the account given at the registration.
+        bank = self.env["res.bank"].create({"name": "Other", "bic": "AGRIFRPP"})
+        with self.assertRaisesRegex(AccessError, "Bank"):
+            partner.l10n_fr_urssaf_bank_id = bank
         # The same number written otherwise, or a field Urssaf does not keep.
         count = len(partner.message_ids)
         partner.write({"mobile": "06 11 11 11 11", "function": "Retraitée"})
@@ -116,7 +123,7 @@ class TestCustomerCare(PaymentRequestCommon):
         form = Form(self.env[action["res_model"]].with_context(**action["context"]))
         if at:
             form.activation_date = at
-        form.save().action_activate()
+        return form.save().action_activate()
 
     def test_simulated_activation_on_a_chosen_date(self):
         with freeze_time("2026-12-01 09:00:00"):
@@ -124,7 +131,8 @@ class TestCustomerCare(PaymentRequestCommon):
             partner.action_l10n_fr_urssaf_register()
             with self.assertRaises(UserError):
                 self.simulate_activation(partner, datetime(2026, 12, 2, 9, 0))
-            self.simulate_activation(partner, datetime(2026, 11, 1, 8, 0))
+            done = self.simulate_activation(partner, datetime(2026, 11, 1, 8, 0))
+            self.assertIn("active since", done["params"]["message"])
             self.assertEqual(
                 partner.l10n_fr_urssaf_activation_date, datetime(2026, 11, 1, 8, 0)
             )

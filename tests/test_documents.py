@@ -1,9 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
+from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 from odoo.tools.pdf import PdfReader
 
+from ..controllers.portal import UrssafPortalAccount
 from ..models.account_move import COLLECTED_STATES
 from .test_payment_request import PaymentRequestCommon
 
@@ -23,13 +27,6 @@ class DocumentsCommon(PaymentRequestCommon):
     def invoice(self, partner, lines=None, post=True, **values):
         values.setdefault("partner_bank_id", self.company_bank.id)
         return super().invoice(partner, lines, post, **values)
-
-    def refused_invoice(self):
-        move, request = self.sent_invoice()
-        self.simulator.refuse(request.urssaf_id, "REGUL_NB_QTE_FACT", "3 heures")
-        request.action_refresh()
-        self.assertEqual(move.l10n_fr_urssaf_state, "refused")
-        return move
 
 
 @tagged("post_install", "-at_install")
@@ -153,7 +150,7 @@ class TestInvoiceEmail(DocumentsCommon):
         self.assertEqual(settings["mail_template"], template)
 
     def test_standard_email_after_a_refusal(self):
-        move = self.refused_invoice()
+        move = self.refused_invoice()[0]
         wizard = self.send_and_print(move)
         self.assertEqual(
             wizard.mail_template_id, self.env.ref("account.email_template_edi_invoice")
@@ -219,8 +216,49 @@ class TestInvoicePdf(DocumentsCommon):
         self.assertNotIn('id="qrcode"', html)
         self.assertNotIn(self.company_bank.acc_number, html)
 
+    def test_portal_overdue_payment_leaves_out_what_urssaf_collects(self):
+        refused = self.refused_invoice()[0]
+        partner = refused.partner_id
+        to_send = self.invoice(partner)
+        later = max(to_send.invoice_date_due, refused.invoice_date_due)
+        with freeze_time(later + timedelta(days=1)):
+            domain = UrssafPortalAccount()._get_overdue_invoices_domain(partner.id)
+            overdue = self.env["account.move"].search(domain)
+        self.assertNotIn(to_send, overdue)
+        self.assertIn(refused, overdue)
+
+    def test_pdf_made_again_when_who_collects_changes(self):
+        move, request = self.sent_invoice()
+
+        def keep_pdf(move):
+            # As Send & Print keeps it.
+            self.env["ir.attachment"].create(
+                {
+                    "name": "invoice.pdf",
+                    "raw": b"%PDF-1.4",
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "res_field": "invoice_pdf_report_file",
+                }
+            )
+            move.invalidate_recordset(["invoice_pdf_report_id"])
+            self.assertTrue(move.invoice_pdf_report_id)
+
+        keep_pdf(move)
+        request.action_refresh()  # no change: the PDF stays
+        self.assertTrue(move.invoice_pdf_report_id)
+        self.simulator.refuse(request.urssaf_id, "REGUL_NB_QTE_FACT", "3 heures")
+        request.action_refresh()
+        move.invalidate_recordset(["invoice_pdf_report_id"])
+        self.assertFalse(move.invoice_pdf_report_id)
+        excluded = self.invoice(move.partner_id)
+        keep_pdf(excluded)
+        excluded.action_l10n_fr_urssaf_exclude()
+        excluded.invalidate_recordset(["invoice_pdf_report_id"])
+        self.assertFalse(excluded.invoice_pdf_report_id)
+
     def test_standard_pdf_after_a_refusal(self):
-        move = self.refused_invoice()
+        move = self.refused_invoice()[0]
         html = self.html(move)
         self.assertNotIn('id="l10n_fr_urssaf_avance_immediate"', html)
         self.assertNotIn("l10n_fr_urssaf_customer_share", html)

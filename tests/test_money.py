@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .test_payment_request import PaymentRequestCommon
@@ -21,16 +21,6 @@ class MoneyCommon(PaymentRequestCommon):
             form.l10n_fr_urssaf_confirmed = True
         return form.save().action_create_payments()
 
-    def rejected_invoice(self):
-        partner = self.active_customer()
-        move = self.invoice(partner)
-        partner.l10n_fr_urssaf_birth_date = partner.l10n_fr_urssaf_birth_date.replace(
-            year=1981
-        )
-        move._l10n_fr_urssaf_send()
-        self.assertEqual(move.l10n_fr_urssaf_state, "error")
-        return move
-
 
 @tagged("post_install", "-at_install")
 class TestNoDoubleCollection(MoneyCommon):
@@ -41,12 +31,32 @@ class TestNoDoubleCollection(MoneyCommon):
         self.assertIn("pay twice", form.l10n_fr_urssaf_warning)
         self.assertFalse(form.l10n_fr_urssaf_info)
         wizard = form.save()
-        with self.assertRaisesRegex(UserError, "confirm that the customer would pay"):
+        with self.assertRaisesRegex(UserError, "Record the payment anyway"):
             wizard.action_create_payments()
         self.assertEqual(move.payment_state, "not_paid")
         wizard.l10n_fr_urssaf_confirmed = True
         wizard.action_create_payments()
         self.assertIn(move.payment_state, ("in_payment", "paid"))
+
+    def test_customer_credit_is_not_added_while_urssaf_collects(self):
+        move, _request = self.sent_invoice()
+        credit = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": move.partner_id.id,
+                "amount": 50,
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
+        credit.action_post()
+        line = credit.move_id.line_ids.filtered(
+            lambda line: line.account_id
+            == move.partner_id.property_account_receivable_id
+        )
+        with self.assertRaisesRegex(UserError, "customer's credit is not for it"):
+            move.js_assign_outstanding_line(line.id)
+        self.assertEqual(move.payment_state, "not_paid")
 
     def test_bounced_debit_says_what_to_record(self):
         move, request = self.sent_invoice()
@@ -64,8 +74,12 @@ class TestNoDoubleCollection(MoneyCommon):
         self.assertFalse(form.l10n_fr_urssaf_warning)
         self.assertIn("can no longer be sent", form.l10n_fr_urssaf_info)
         self.assertIn("Without avance immédiate", form.l10n_fr_urssaf_info)
+        self.assertTrue(move.l10n_fr_urssaf_collected)
+        form.amount = 40
         form.save().action_create_payments()
-        self.assertIn(move.payment_state, ("in_payment", "paid"))
+        self.assertEqual(move.payment_state, "partial")
+        # No "do not pay us" for it any more: it can no longer be sent.
+        self.assertFalse(move.l10n_fr_urssaf_collected)
 
     def test_no_warning_once_urssaf_will_not_pay(self):
         refused, request = self.sent_invoice()
@@ -136,14 +150,17 @@ class TestNoDoubleCollection(MoneyCommon):
         form = self.payment_form(move)
         self.assertFalse(form.l10n_fr_urssaf_warning)
         self.assertIn("record Urssaf's payout here", form.l10n_fr_urssaf_info)
+        form.amount = 100  # a typing error leaves some to pay
         form.save().action_create_payments()
-        self.assertIn(move.payment_state, ("in_payment", "paid"))
+        payment = request.payment_id
+        self.assertEqual(payment.amount, 100)
         # Set afterwards, the journal books nothing twice.
         self.company.l10n_fr_urssaf_journal_id = self.company_data[
             "default_journal_bank"
         ]
         request.action_refresh()
-        self.assertFalse(request.payment_id)
+        self.assertEqual(request.payment_id, payment)
+        self.assertEqual(move.payment_state, "partial")
         self.assertFalse(self.refund_activity(move))
 
     def test_payout_on_an_unpaid_invoice_asks_nothing(self):
@@ -190,8 +207,9 @@ class TestWithoutAvanceImmediate(MoneyCommon):
         move, _request = self.sent_invoice()
         with self.assertRaisesRegex(UserError, "Only an invoice to send"):
             move.action_l10n_fr_urssaf_exclude()
-        with self.assertRaisesRegex(ValidationError, "Urssaf holds"):
-            move.l10n_fr_urssaf_excluded = True
+        # Nor by a write (an import, RPC), even as superuser.
+        with self.assertRaisesRegex(UserError, "Only an invoice to send"):
+            move.sudo().l10n_fr_urssaf_excluded = True
         self.assertEqual(move.l10n_fr_urssaf_state, "sent")
 
     def test_not_copied(self):
@@ -202,13 +220,6 @@ class TestWithoutAvanceImmediate(MoneyCommon):
 
 @tagged("post_install", "-at_install")
 class TestRefusedRequest(MoneyCommon):
-    def refused_invoice(self):
-        move, request = self.sent_invoice()
-        self.simulator.refuse(request.urssaf_id, "REGUL_NB_QTE_FACT", "3 heures, pas 4")
-        request.action_refresh()
-        self.assertEqual(move.l10n_fr_urssaf_state, "refused")
-        return move, request
-
     def cancel(self, move, reason="ANNUL_ERR_MNT", comment=None):
         action = move.button_request_cancel()
         form = Form(self.env[action["res_model"]].with_context(**action["context"]))

@@ -249,8 +249,7 @@ class TestSettingsConnection(PaymentRequestCommon):
 
     def test_save_tests_the_new_credentials(self):
         with self.urssaf_over_http(self.company):
-            self.company.l10n_fr_urssaf_client_id = "provider-new"
-            action = self.save()
+            action = self.save(l10n_fr_urssaf_client_id="provider-new")
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(action["params"]["next"]["tag"], "reload")
@@ -264,12 +263,14 @@ class TestSettingsConnection(PaymentRequestCommon):
     def test_failed_test_stays_visible(self):
         self.simulator.inject_fault("*", "maintenance_503", times=None)
         with self.urssaf_over_http(self.company):
-            action = self.save()
+            action = self.save(l10n_fr_urssaf_client_secret="another-secret")
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn(
             "cannot be reached right now",
             self.company.l10n_fr_urssaf_connection_problem,
         )
+        # Not tried again at each save: only once the access changes.
+        self.assertEqual(self.save().get("tag"), "reload")
 
     def test_alert_before_saving(self):
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][

@@ -71,6 +71,25 @@ class PaymentRequestCommon(UrssafCommon):
         self.assertEqual(outcome, "sent", message)
         return move, move.l10n_fr_urssaf_request_ids
 
+    def refused_invoice(self, comment="3 heures, pas 4"):
+        """An invoice the customer refused on their Urssaf account."""
+        move, request = self.sent_invoice()
+        self.simulator.refuse(request.urssaf_id, "REGUL_NB_QTE_FACT", comment)
+        request.action_refresh()
+        self.assertEqual(move.l10n_fr_urssaf_state, "refused")
+        return move, request
+
+    def rejected_invoice(self):
+        """An invoice Urssaf rejected at sending (a wrong birth date)."""
+        partner = self.active_customer()
+        move = self.invoice(partner)
+        partner.l10n_fr_urssaf_birth_date = partner.l10n_fr_urssaf_birth_date.replace(
+            year=1981
+        )
+        move._l10n_fr_urssaf_send()
+        self.assertEqual(move.l10n_fr_urssaf_state, "error")
+        return move
+
     def count_calls(self):
         """Patch the client to record each Urssaf operation called."""
         calls = []

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 
 from ..models.account_move import BACKGROUND_THRESHOLD
+from ..models.ui import notification
 
 
 class L10nFrUrssafSend(models.TransientModel):
@@ -59,20 +60,17 @@ class L10nFrUrssafSend(models.TransientModel):
         moves = self.line_ids.filtered("ready").move_id
         if len(moves) > BACKGROUND_THRESHOLD:
             moves._l10n_fr_urssaf_queue()
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "title": self.env._("Avance immédiate"),
-                    "message": self.env._(
-                        "%(count)s invoices are being sent to Urssaf in the "
-                        "background; you will be notified when it is done.",
-                        count=len(moves),
-                    ),
-                    "type": "info",
-                    "next": {"type": "ir.actions.act_window_close"},
-                },
-            }
+            return notification(
+                self.env,
+                self.env._("Avance immédiate"),
+                self.env._(
+                    "%(count)s invoices are being sent to Urssaf in the "
+                    "background; you will be notified when it is done.",
+                    count=len(moves),
+                ),
+                "info",
+                next_action={"type": "ir.actions.act_window_close"},
+            )
         results = moves._l10n_fr_urssaf_send()
         counts = {}
         for outcome, _message in results.values():
@@ -92,19 +90,14 @@ class L10nFrUrssafSend(models.TransientModel):
         )
         if failed:
             message += "\n" + "\n".join(failed)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Avance immédiate (simulation)")
-                if any(moves.mapped("l10n_fr_urssaf_simulation"))
-                else self.env._("Avance immédiate"),
-                "message": message,
-                "type": "warning" if failed else "success",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self.env,
+            self.env._("Avance immédiate"),
+            message,
+            "warning" if failed else "success",
+            simulation=any(moves.mapped("l10n_fr_urssaf_simulation")),
+            next_action={"type": "ir.actions.act_window_close"},
+        )
 
 
 class L10nFrUrssafSendLine(models.TransientModel):

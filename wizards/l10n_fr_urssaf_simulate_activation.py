@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+
+from ..models.ui import format_user_datetime, notification
 
 
 class L10nFrUrssafSimulateActivation(models.TransientModel):
@@ -24,8 +25,23 @@ class L10nFrUrssafSimulateActivation(models.TransientModel):
                 self.env._(
                     "The activation date %(date)s is in the future: a customer "
                     "can only have activated the account already.",
-                    date=format_datetime(self.env, self.activation_date),
+                    date=format_user_datetime(self.env, self.activation_date),
                 )
             )
-        self.partner_id._l10n_fr_urssaf_simulate_activation(at=self.activation_date)
-        return {"type": "ir.actions.act_window_close"}
+        partner = self.partner_id
+        partner._l10n_fr_urssaf_simulate_activation(at=self.activation_date)
+        # What changed, since the dialog closes on the form.
+        return notification(
+            self.env,
+            self.env._("Urssaf account"),
+            self.env._(
+                "%(customer)s: Urssaf account active since %(date)s.",
+                customer=partner.display_name,
+                date=format_user_datetime(
+                    self.env, partner.l10n_fr_urssaf_activation_date
+                ),
+            ),
+            "success",
+            simulation=True,
+            next_action={"type": "ir.actions.act_window_close"},
+        )

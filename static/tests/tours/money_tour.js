@@ -28,7 +28,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_double_payment", {
         {
             content: "Refused: the confirmation is asked for",
             trigger:
-                ".o_error_dialog:contains(confirm that the customer would pay twice)",
+                ".o_error_dialog:contains(Record the payment anyway)",
         },
         {
             content: "Close the message",
