@@ -26,6 +26,7 @@
         "views/l10n_fr_urssaf_payment_request_views.xml",
         "views/account_move_views.xml",
         "views/report_invoice.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

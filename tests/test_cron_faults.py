@@ -80,15 +80,18 @@ class TestCronFaults(PaymentRequestCommon):
         self.run_cron_as_odoobot()
         move = requests.move_id
         move.activity_ids.action_done()
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=move.ids
-        ).create(
-            {"journal_id": self.company_data["default_journal_cash"].id}
-        )._create_payments()
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": self.company_data["default_journal_cash"].id})
+            ._create_payments()
+        )
+        # That payment is the payout: nothing is asked or booked again.
+        self.assertEqual(requests.payment_id, payment)
         requests.sudo().next_check = fields.Datetime.now() - timedelta(minutes=1)
         self.run_cron_as_odoobot()
         self.assertFalse(move.activity_ids)
-        self.assertFalse(requests.payment_id)
+        self.assertEqual(requests.payment_id, payment)
 
     def test_any_error_on_one_request_spares_the_others(self):
         requests = self.due_requests(12)

@@ -52,11 +52,18 @@ class TestTourDocuments(UrssafTourMixin, SimulatorMixin, HttpCase):
         outcome, message = move._l10n_fr_urssaf_send()[move]
         self.assertEqual(outcome, "sent", message)
         request = move.l10n_fr_urssaf_request_ids
-        self.assertNotIn("Pay Now", self.portal_page(move))
+        page = self.portal_page(move)
+        self.assertNotIn("Pay Now", page)
+        # What Urssaf debits, and no "due today".
+        self.assertIn('id="l10n_fr_urssaf_portal_share"', page)
+        self.assertNotIn("o_portal_sidebar_timeago", page)
 
         # Refused: the customer pays us, online too.
         self.simulator.refuse(request.urssaf_id, "REGUL_NB_QTE_FACT", "3 heures")
         request.action_refresh()
         self.assertEqual(move.l10n_fr_urssaf_state, "refused")
         self.assertTrue(move._has_to_be_paid())
-        self.assertIn('data-bs-target="#pay_with"', self.portal_page(move))
+        page = self.portal_page(move)
+        self.assertIn('data-bs-target="#pay_with"', page)
+        self.assertNotIn('id="l10n_fr_urssaf_portal_share"', page)
+        self.assertIn("o_portal_sidebar_timeago", page)
