@@ -103,8 +103,12 @@ FLOWS = (
     cancellation.TestCancellation.test_each_status_and_reason,
     environments.TestEnvironments.test_going_live_after_a_simulation,
     environments.TestEnvironments.test_neutralised_copy_leaves_real_links_alone,
+    owned.TestUrssafOwnedData.test_customer_link,
+    owned.TestUrssafOwnedData.test_create_and_import_cannot_set_a_link,
+    owned.TestUrssafOwnedData.test_unchanged_values_pass_and_contacts_merge,
     owned.TestUrssafOwnedData.test_invoice_data,
     owned.TestUrssafOwnedData.test_invoice_not_sent_stays_editable,
+    owned.TestUrssafOwnedData.test_reissue_and_cancel_still_write_their_marks,
 )
 
 
