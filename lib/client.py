@@ -12,7 +12,8 @@ this module does not validate them again.
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -41,7 +42,7 @@ from .exceptions import (
     UrssafTemporaryError,
 )
 from .payload import build_search_payload
-from .redact import redact
+from .redact import for_journal, redact
 
 _logger = logging.getLogger(__name__)
 
@@ -61,9 +62,46 @@ OUTCOME_REJECTED = "rejected"
 OUTCOME_RETRY = "retry"
 OUTCOME_UNKNOWN = "unknown"
 
+# Journal name of each client operation (the Urssaf test book's names).
+OPERATION_CODES = {
+    "token": "token",
+    "register_customer": "M010",
+    "customer_status": "M020",
+    "submit_payment_requests": "M050",
+    "search_payment_requests": "M070",
+}
+# An answer that is not JSON is kept up to this many characters.
+MAX_TEXT_ANSWER = 2000
+
 _ACTIVATION_RE = re.compile(
     r"(\d{2})/(\d{2})/(\d{4})(?:\D+(\d{2}):(\d{2})(?::(\d{2}))?)?"
 )
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP call to Urssaf as it happened, for the provider's journal.
+
+    ``request`` is the JSON sent (the query of a GET, the form of the token
+    call without credentials); ``response`` the decoded answer (text when not
+    JSON), ``None`` when none came. Secrets are removed from both; personal
+    data is not. ``outcome`` is ``ok``, ``refused`` (business errors, in
+    ``error_codes``), ``auth``, ``temporary``, ``unknown`` (sent, answer lost)
+    or ``error``. ``started_at`` is naive UTC.
+    """
+
+    ref: str
+    operation: str
+    method: str
+    path: str
+    started_at: datetime
+    duration_ms: int
+    http_status: int | None
+    request: object
+    response: object
+    outcome: str
+    error_codes: tuple = ()
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +119,7 @@ class SubmissionResult:
     status: str | None = None
     errors: tuple = ()
     error: UrssafError | None = None
+    exchange_ref: str | None = None
 
     @property
     def outcome(self):
@@ -113,6 +152,7 @@ class PaymentRequestInfo:
     transfer_amount: Decimal | None = None
     transfer_date: datetime | None = None
     raw: dict = field(default_factory=dict, repr=False)
+    exchange_ref: str | None = None
 
     @property
     def final(self):
@@ -143,6 +183,7 @@ class CustomerStatus:
     label: str
     activated_at: datetime | None = None
     raw: dict = field(default_factory=dict, repr=False)
+    exchange_ref: str | None = None
 
     @property
     def active(self):
@@ -194,6 +235,22 @@ def _error_list(body):
     return [UrssafErrorDetail.from_json(item) for item in body]
 
 
+def _outcome(error, codes):
+    """Journal outcome of a call (see :class:`Exchange`)."""
+    if isinstance(error, UrssafBusinessError):
+        # "Nothing found" is a normal answer to a search.
+        return "ok" if set(codes) == {"ERR_RECHERCHE_VIDE"} else "refused"
+    if isinstance(error, UrssafAuthError):
+        return "auth"
+    if isinstance(error, UrssafOutcomeUnknownError):
+        return "unknown"
+    if isinstance(error, UrssafTemporaryError):
+        return "temporary"
+    if error is not None:
+        return "error"
+    return "refused" if codes else "ok"
+
+
 def _failed_before_sending(exc):
     """True when a connection error happened before the request left."""
     if isinstance(
@@ -216,6 +273,8 @@ class UrssafClient:
         the client only closes sessions it created
     :param token: access token obtained earlier, with ``token_expires_at``
         (datetime, naive means UTC)
+    :param on_exchange: called with an :class:`Exchange` after every HTTP
+        call, failed ones included (from the thread that made the call)
 
     After any call, :attr:`token` and :attr:`token_expires_at` hold the token
     in use, so that the caller can store it. Not thread-safe: use one client
@@ -232,6 +291,7 @@ class UrssafClient:
         session=None,
         token=None,
         token_expires_at=None,
+        on_exchange=None,
     ):
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
@@ -241,6 +301,8 @@ class UrssafClient:
         self.session = session or requests.Session()
         self.token = token
         self._token_expiry = _to_epoch(token_expires_at) if token else None
+        self.on_exchange = on_exchange
+        self.last_exchange_ref = None
 
     def __repr__(self):
         return f"<UrssafClient {self.base_url} client_id={self.client_id!r}>"
@@ -272,29 +334,21 @@ class UrssafClient:
         :return: the token; :attr:`token_expires_at` is updated
         :raises UrssafAuthError: credentials refused
         """
-        response = self._send(
+        form = {"grant_type": "client_credentials", "scope": OAUTH_SCOPE}
+        body = self._exchange(
             "token",
             "POST",
             self.base_url + TOKEN_PATH,
             idempotent=True,
+            decode=self._decode_token,
+            journal=form,
             headers={"Accept": "application/json"},
             data={
-                "grant_type": "client_credentials",
-                "scope": OAUTH_SCOPE,
+                **form,
                 "client_id": self.client_id,
                 "client_secret": self._client_secret,
             },
         )
-        if response.status_code in (400, 401, 403):
-            body = self._json_or_none(response)
-            body = body if isinstance(body, dict) else {}
-            raise UrssafAuthError(
-                "TOKEN_ERROR",
-                str(body.get("error") or f"HTTP {response.status_code}"),
-                str(body.get("error_description") or ""),
-                http_status=response.status_code,
-            )
-        body = self._decode(response, idempotent=True)
         token = body.get("access_token") if isinstance(body, dict) else None
         if not token:
             raise UrssafAuthError("TOKEN_ERROR", "No access_token in the answer")
@@ -305,6 +359,18 @@ class UrssafClient:
         self.token = token
         self._token_expiry = time.time() + lifetime
         return token
+
+    def _decode_token(self, response):
+        if response.status_code in (400, 401, 403):
+            body = self._json_or_none(response)
+            body = body if isinstance(body, dict) else {}
+            raise UrssafAuthError(
+                "TOKEN_ERROR",
+                str(body.get("error") or f"HTTP {response.status_code}"),
+                str(body.get("error_description") or ""),
+                http_status=response.status_code,
+            )
+        return self._decode(response, idempotent=True)
 
     def _valid_token(self):
         expiry = self._token_expiry
@@ -359,6 +425,66 @@ class UrssafClient:
                 redact(self._json_or_none(response)) if response.content else "(empty)",
             )
         return response
+
+    def _exchange(self, operation, method, url, *, idempotent, decode, journal, **kw):
+        """:meth:`_send` then ``decode``; the call is reported to
+        ``on_exchange`` whatever happens, ``journal`` being what was sent."""
+        started = datetime.now(timezone.utc).replace(tzinfo=None)
+        clock = time.monotonic()
+        response = error = None
+        try:
+            response = self._send(operation, method, url, idempotent=idempotent, **kw)
+            return decode(response)
+        except UrssafError as exc:
+            error = exc
+            raise
+        finally:
+            self.last_exchange_ref = uuid.uuid4().hex
+            if self.on_exchange:
+                self.on_exchange(
+                    self._journal_entry(
+                        operation, method, url, started, clock, journal, response, error
+                    )
+                )
+
+    def _journal_entry(
+        self, operation, method, url, started, clock, journal, response, error
+    ):
+        answer = None
+        if response is not None and response.content:
+            answer = self._json_or_none(response)
+            if answer is None:
+                answer = response.text[:MAX_TEXT_ANSWER]
+        codes = tuple(detail.code for detail in getattr(error, "errors", ()))
+        if error is None and isinstance(answer, list | dict):
+            items = answer if isinstance(answer, list) else [answer]
+            codes = tuple(
+                detail.code
+                for item in items
+                if isinstance(item, dict)
+                for detail in _error_list(item)
+            )
+            codes += tuple(
+                item["statut"]
+                for item in items
+                if isinstance(item, dict)
+                and isinstance(item.get("statut"), str)
+                and item["statut"].startswith("ERR_")
+            )
+        return Exchange(
+            ref=self.last_exchange_ref,
+            operation=OPERATION_CODES.get(operation, operation),
+            method=method,
+            path=url[len(self.base_url) :] or "/",
+            started_at=started,
+            duration_ms=round((time.monotonic() - clock) * 1000),
+            http_status=None if response is None else response.status_code,
+            request=for_journal(journal),
+            response=for_journal(answer),
+            outcome=_outcome(error, codes),
+            error_codes=codes,
+            error=None if error is None else f"{error.code}: {error.message}",
+        )
 
     @staticmethod
     def _transport_error(exc, idempotent):
@@ -425,11 +551,13 @@ class UrssafClient:
         url = self.base_url + API_PATH + path
 
         def send():
-            return self._send(
+            return self._exchange(
                 operation,
                 method,
                 url,
                 idempotent=idempotent,
+                decode=lambda response: self._decode(response, idempotent),
+                journal={"query": params} if params else json,
                 headers={
                     "Accept": "application/json",
                     "Authorization": f"Bearer {self._valid_token()}",
@@ -438,11 +566,14 @@ class UrssafClient:
                 params=params,
             )
 
-        response = send()
-        if response.status_code == 401:
-            self.token = None
-            response = send()
-        return self._decode(response, idempotent)
+        try:
+            return send()
+        except UrssafAuthError as exc:
+            # The token call's own refusal is final.
+            if exc.http_status != 401 or exc.code == "TOKEN_ERROR":
+                raise
+        self.token = None
+        return send()
 
     # Operations --------------------------------------------------------------
 
@@ -503,6 +634,7 @@ class UrssafClient:
             if code == ACCOUNT_ACTIVE
             else None,
             raw=body,
+            exchange_ref=self.last_exchange_ref,
         )
 
     def submit_payment_requests(self, payloads):
@@ -542,6 +674,8 @@ class UrssafClient:
                 stopped = True
             else:
                 results += self._match_submission(chunk, start, body)
+            ref = self.last_exchange_ref
+            results[start:] = [replace(r, exchange_ref=ref) for r in results[start:]]
         return results
 
     @staticmethod
@@ -643,8 +777,13 @@ class UrssafClient:
             raise
         body = body if isinstance(body, dict) else {}
         infos = body.get("infoDemandePaiements") or []
+        ref = self.last_exchange_ref
         return SearchResult(
-            [_payment_request_info(info) for info in infos if isinstance(info, dict)],
+            [
+                replace(_payment_request_info(info), exchange_ref=ref)
+                for info in infos
+                if isinstance(info, dict)
+            ],
             _error_list(body),
         )
 

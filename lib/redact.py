@@ -42,13 +42,41 @@ SENSITIVE_KEYS = frozenset(
 )
 
 
-def redact(data):
-    """Deep copy of decoded JSON with sensitive values replaced by ``***``."""
+SECRET_KEYS = frozenset(
+    ("access_token", "refresh_token", "client_id", "client_secret", "authorization")
+    + ("password",)
+)
+
+
+def _mask(data, keys, replace):
     if isinstance(data, dict):
         return {
-            key: REDACTED if str(key).lower() in SENSITIVE_KEYS else redact(value)
+            key: replace(key, value)
+            if str(key).lower() in keys
+            else _mask(value, keys, replace)
             for key, value in data.items()
         }
     if isinstance(data, list):
-        return [redact(item) for item in data]
+        return [_mask(item, keys, replace) for item in data]
     return data
+
+
+def redact(data):
+    """Deep copy of decoded JSON with sensitive values replaced by ``***``."""
+    return _mask(data, SENSITIVE_KEYS, lambda key, value: REDACTED)
+
+
+def mask_iban(iban):
+    """``FR76 **** 0143``: enough to tell accounts apart, not to debit one."""
+    iban = "".join(str(iban).split())
+    return f"{iban[:4]} **** {iban[-4:]}" if len(iban) > 8 else REDACTED
+
+
+def for_journal(data):
+    """Deep copy of decoded JSON as the exchange journal keeps it: secrets
+    removed, IBANs masked; the rest (personal data included) kept as sent."""
+    return _mask(
+        data,
+        SECRET_KEYS | {"iban"},
+        lambda key, value: mask_iban(value) if key.lower() == "iban" else REDACTED,
+    )
