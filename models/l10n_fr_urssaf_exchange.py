@@ -128,15 +128,12 @@ class L10nFrUrssafExchange(models.Model):
 
     @api.model
     def _count_about(self, records):
-        """``{id: number of exchanges}`` for these records, in one query."""
-        groups = (
-            self.env["l10n.fr.urssaf.exchange.link"]
-            .sudo()
-            ._read_group(
-                [("res_model", "=", records._name), ("res_id", "in", records.ids)],
-                ["res_id"],
-                ["__count"],
-            )
+        """``{id: number of exchanges}`` for these records, in one query,
+        counting only those of the user's companies (as the list shows)."""
+        groups = self.env["l10n.fr.urssaf.exchange.link"]._read_group(
+            [("res_model", "=", records._name), ("res_id", "in", records.ids)],
+            ["res_id"],
+            ["__count"],
         )
         return dict(groups)
 

@@ -21,3 +21,4 @@ from . import test_tour_customer_screens
 from . import test_office
 from . import test_tour_office
 from . import test_journal
+from . import test_tour_journal

@@ -17,7 +17,10 @@ worker would (progress record, a commit per batch), and prints:
 * the SQL queries per batch of 10 (mean, max, first and last tenth of the run);
 * the wall time against the network floor ceil(N/10) x RTT;
 * the peak memory (resident set growth during the run, and the tracemalloc
-  peak of a second, untimed pass unless ``--no-tracemalloc``).
+  peak of a second, untimed pass unless ``--no-tracemalloc``);
+* the exchange journal's cost: rows and megabytes written (table, index and
+  TOAST sizes), time and queries of its writes per call, and per 10,000
+  requests.
 
 ``--changes F`` moves a fraction F of the requests one status further at the
 simulator before the run (10 -> 20, then 20 -> 30 for the memory pass).
@@ -140,6 +143,26 @@ def delete_bench_rows(cr):
         )
     )
     cr.execute(SQL("DELETE FROM account_move WHERE name LIKE %s", f"{PREFIX}%"))
+    # The journal is append-only for the addon; a benchmark database is not.
+    cr.execute(SQL("DELETE FROM l10n_fr_urssaf_exchange"))
+
+
+def journal_size(cr):
+    """Rows of the exchange journal, and their bytes: data (TOAST included,
+    as stored) plus the indexes' share (dead space of earlier runs apart)."""
+    cr.execute(
+        SQL(
+            "SELECT (SELECT count(*) FROM l10n_fr_urssaf_exchange), "
+            "(SELECT count(*) FROM l10n_fr_urssaf_exchange_link), "
+            "(SELECT coalesce(sum(pg_column_size(e.*)), 0) "
+            "FROM l10n_fr_urssaf_exchange e) "
+            "+ (SELECT coalesce(sum(pg_column_size(l.*)), 0) "
+            "FROM l10n_fr_urssaf_exchange_link l) "
+            "+ pg_indexes_size('l10n_fr_urssaf_exchange') "
+            "+ pg_indexes_size('l10n_fr_urssaf_exchange_link')"
+        )
+    )
+    return cr.fetchone()
 
 
 # ------------------------------------------------------------------ simulator
@@ -341,12 +364,25 @@ def reset_peak_rss():
 def run_cron(registry, simulator, n, trace=False, profile=None):
     """One ``_cron_refresh(limit=n)`` as the cron worker runs it; figures."""
     from odoo.addons.l10n_fr_urssaf_avance_immediate.lib.client import UrssafClient
+    from odoo.addons.l10n_fr_urssaf_avance_immediate.models.exchange_journal import (
+        ExchangeJournal,
+    )
 
     calls = {}
     commits = [0, 0.0]  # count, seconds: COMMIT is not a counted query
     send_seconds = [0.0]  # in UrssafClient._send: HTTP stack plus simulator
     marks = []  # (time, queries, query seconds) when each batch starts
     thread = threading.current_thread()
+    journal = [0, 0.0, 0]  # flushes, seconds, queries
+
+    def flush(recorder):
+        started, queries = time.perf_counter(), thread.query_count
+        try:
+            return original_flush(recorder)
+        finally:
+            journal[0] += 1
+            journal[1] += time.perf_counter() - started
+            journal[2] += thread.query_count - queries
 
     def send(client, operation, *args, **kwargs):
         calls[operation] = calls.get(operation, 0) + 1
@@ -374,6 +410,8 @@ def run_cron(registry, simulator, n, trace=False, profile=None):
         original_send = UrssafClient._send
         original_batch = Request._apply_search
         original_commit = Cursor.commit
+        original_flush = ExchangeJournal.flush
+        patches.enter_context(mock.patch.object(ExchangeJournal, "flush", flush))
         patches.enter_context(mock.patch.object(UrssafClient, "_send", send))
         patches.enter_context(mock.patch.object(Request, "_apply_search", apply_search))
         patches.enter_context(
@@ -387,6 +425,7 @@ def run_cron(registry, simulator, n, trace=False, profile=None):
         _cron, progress = env.ref(CRON)._add_progress()
         model = env[MODEL].with_context(ir_cron_progress_id=progress.id)
         cr.commit()  # pylint: disable=invalid-commit
+        journal_before = journal_size(cr)
         patches.enter_context(mock.patch.object(Cursor, "commit", commit))
         started_at = fields.Datetime.now()
         server_before = simulator.wsgi_app.seconds
@@ -426,6 +465,8 @@ def run_cron(registry, simulator, n, trace=False, profile=None):
             )
         )
         by_state = dict(cr.fetchall())
+        cr.commit()  # pylint: disable=invalid-commit
+        journal_after = journal_size(cr)
     del thread.query_count, thread.query_time
     bounds = [*marks, end]
     batches = [
@@ -445,6 +486,11 @@ def run_cron(registry, simulator, n, trace=False, profile=None):
         "refreshed": refreshed,
         "by_state": by_state,
         "rss_growth": None if rss_peak is None else rss_peak - rss_before,
+        "journal": journal,
+        "journal_growth": [
+            after - before
+            for before, after in zip(journal_before, journal_after, strict=True)
+        ],
         "traced_peak": traced,
     }
 
@@ -546,6 +592,19 @@ def report(args, figures, moved):
     say(
         f"  without simulator  ratio {(figures['wall'] - server) / floor:.3f} "
         "(its processing time would be inside Urssaf's RTT)"
+    )
+    flushes, flush_seconds, flush_queries = figures["journal"]
+    rows, links, size = figures["journal_growth"]
+    per_10k = 10000 / n
+    say(
+        f"exchange journal     {rows} rows + {links} links, {size / 2**20:.2f} MB "
+        f"({size / max(rows, 1) / 1024:.1f} KiB per call); per 10,000 requests "
+        f"{rows * per_10k:.0f} rows + {links * per_10k:.0f} links, "
+        f"{size * per_10k / 2**20:.1f} MB"
+    )
+    say(
+        f"  journal writes     {flushes} flushes, {flush_queries} queries, "
+        f"{ms(flush_seconds)} ms per call (own cursor and commit, included above)"
     )
     rss = figures["rss_growth"]
     say(
