@@ -800,9 +800,9 @@ class AccountMove(models.Model):
         before = moves.sudo().l10n_fr_urssaf_request_ids
         for move, payload, submission in zip(moves, payloads, submissions, strict=True):
             results[move] = move._l10n_fr_urssaf_record(client, payload, submission)
-        # The journal names the requests this call created, before the commit.
+        # The journal names the requests this call created; committed with them.
         client.on_exchange.know(moves.sudo().l10n_fr_urssaf_request_ids - before)
-        client.on_exchange.flush()
+        client.on_exchange.flush(durable=False)
         locked.filtered("l10n_fr_urssaf_queued_by_id").sudo().write(
             {"l10n_fr_urssaf_queued_by_id": False}
         )

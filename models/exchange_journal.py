@@ -3,7 +3,7 @@ import json
 import logging
 from collections import deque
 
-from odoo import Command
+from odoo.tools import SQL
 
 from ..lib.journal import exchange_keys
 
@@ -14,11 +14,12 @@ class ExchangeJournal:
     """Collects the exchanges of one company's client and writes them.
 
     The client reports from whatever thread made the call (a deque is
-    thread-safe); :meth:`flush` runs in the ORM's thread. In production the
-    rows are committed on their own cursor, so that a later rollback of the
-    business transaction (a refused registration raising an error, a failed
-    savepoint) never erases what was exchanged; in tests, where nothing may
-    commit, they join the current transaction.
+    thread-safe); :meth:`flush` runs in the ORM's thread. By default the rows
+    are committed on their own cursor, so that a later rollback of the
+    business transaction (a refused registration raising an error) never
+    erases what was exchanged; the batch loops, which commit right after,
+    write them in their own transaction instead (no extra commit per call).
+    In tests, where nothing may commit, they always join the transaction.
     """
 
     def __init__(self, company, records=()):
@@ -45,53 +46,79 @@ class ExchangeJournal:
             for key in keys:
                 self._known.setdefault(key, set()).update(links)
 
-    def flush(self):
+    def flush(self, durable=True):
+        """Write the exchanges reported so far; ``durable=False`` when the
+        caller commits right after (or the transaction is the journal's)."""
         entries = []
         while self._pending:
             entries.append(self._pending.popleft())
         if not entries:
             return
-        values = [self._values(entry) for entry in entries]
-        journal = self.env["l10n.fr.urssaf.exchange"]
-        if self.env["account.move"]._can_commit():
+        query = self._insert_query(entries)
+        if durable and self.env["account.move"]._can_commit():
             try:
                 with self.env.registry.cursor() as cr:
-                    journal.with_env(self.env(cr=cr, su=True)).create(values)
+                    cr.execute(query)
                 return
             except Exception:  # pylint: disable=broad-except
                 # E.g. a company or user created in this very transaction.
                 _logger.warning(
                     "Urssaf journal: written in the transaction instead", exc_info=True
                 )
-        journal.sudo().create(values)
+        self.env.cr.execute(query)
+        self.env["l10n.fr.urssaf.exchange"].invalidate_model()
 
-    def _values(self, exchange):
-        links = set()
-        for key in exchange_keys(exchange):
-            links |= self._known.get(key, set())
-        items = exchange.request if isinstance(exchange.request, list) else None
-        return {
-            "ref": exchange.ref,
-            "company_id": self.company.id,
-            "environment": self.environment,
-            "user_id": self.env.uid,
-            "operation": exchange.operation,
-            "method": exchange.method,
-            "path": exchange.path,
-            "started_at": exchange.started_at,
-            "duration_ms": exchange.duration_ms,
-            "http_status": exchange.http_status or False,
-            "outcome": exchange.outcome,
-            "error_codes": " ".join(exchange.error_codes) or False,
-            "error": exchange.error or False,
-            "item_count": len(items) if items is not None else 1,
-            "request_body": _dump(exchange.request),
-            "response_body": _dump(exchange.response),
-            "link_ids": [
-                Command.create({"res_model": model, "res_id": res_id})
-                for model, res_id in sorted(links)
-            ],
-        }
+    def _insert_query(self, entries):
+        """One statement for the exchanges and their links: the refresh writes
+        one per call of 10 requests, on its hot path (no ORM create)."""
+        rows, links = [], []
+        for exchange in entries:
+            items = exchange.request if isinstance(exchange.request, list) else None
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                    "%s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
+                    exchange.ref,
+                    self.company.id,
+                    self.environment,
+                    self.env.uid,
+                    exchange.operation,
+                    exchange.method,
+                    exchange.path,
+                    exchange.started_at,
+                    exchange.duration_ms,
+                    exchange.http_status,
+                    exchange.outcome,
+                    " ".join(exchange.error_codes) or None,
+                    exchange.error,
+                    len(items) if items is not None else 1,
+                    _dump(exchange.request),
+                    _dump(exchange.response),
+                    self.env.uid,
+                    self.env.uid,
+                )
+            )
+            found = set()
+            for key in exchange_keys(exchange):
+                found |= self._known.get(key, set())
+            links += [
+                SQL("(%s, %s, %s)", exchange.ref, model, res_id)
+                for model, res_id in sorted(found)
+            ]
+        links = links or [SQL("(NULL::varchar, NULL::varchar, NULL::int)")]
+        return SQL(
+            "WITH exchange AS (INSERT INTO l10n_fr_urssaf_exchange (ref, company_id, "
+            "environment, user_id, operation, method, path, started_at, "
+            "duration_ms, http_status, outcome, error_codes, error, item_count, "
+            "request_body, response_body, create_uid, write_uid, create_date, "
+            "write_date) VALUES %s RETURNING id, ref) "
+            "INSERT INTO l10n_fr_urssaf_exchange_link (exchange_id, res_model, "
+            "res_id) SELECT exchange.id, link.res_model, link.res_id FROM exchange "
+            "JOIN (VALUES %s) AS link(ref, res_model, res_id) "
+            "ON link.ref = exchange.ref",
+            SQL(", ").join(rows),
+            SQL(", ").join(links),
+        )
 
 
 def _record_links(record):
@@ -119,7 +146,7 @@ def _record_keys(record):
 
 def _dump(body):
     if body is None:
-        return False
+        return None
     if isinstance(body, str):
         return body
     return json.dumps(body, ensure_ascii=False, indent=2, default=str)

@@ -39,13 +39,13 @@ class L10nFrUrssafExchange(models.Model):
     _order = "started_at desc, id desc"
     _rec_name = "ref"
 
-    ref = fields.Char(string="Reference", required=True, readonly=True, index=True)
+    ref = fields.Char(string="Reference", required=True, readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, index=True, ondelete="cascade"
     )
     environment = fields.Selection(ENVIRONMENTS, required=True, readonly=True)
     user_id = fields.Many2one("res.users", string="User", readonly=True)
-    operation = fields.Selection(OPERATIONS, required=True, readonly=True, index=True)
+    operation = fields.Selection(OPERATIONS, required=True, readonly=True)
     method = fields.Char(readonly=True)
     path = fields.Char(readonly=True)
     started_at = fields.Datetime(
@@ -53,7 +53,7 @@ class L10nFrUrssafExchange(models.Model):
     )
     duration_ms = fields.Integer(string="Duration (ms)", readonly=True)
     http_status = fields.Integer(string="HTTP status", readonly=True)
-    outcome = fields.Selection(OUTCOMES, required=True, readonly=True, index=True)
+    outcome = fields.Selection(OUTCOMES, required=True, readonly=True)
     error_codes = fields.Char(string="Urssaf codes", readonly=True)
     error = fields.Char(readonly=True)
     item_count = fields.Integer(string="Items", readonly=True)

@@ -450,7 +450,8 @@ class L10nFrUrssafPaymentRequest(models.Model):
                                     {request: request._fault(exc)}
                                 ),
                             )
-                        client.on_exchange.flush()
+                        # Committed with the batch (the cron commits there).
+                        client.on_exchange.flush(durable=not after_batch)
                         if after_batch:
                             after_batch(batch)
             except UrssafError as exc:  # no token
