@@ -20,6 +20,7 @@
         "wizards/l10n_fr_urssaf_link_views.xml",
         "wizards/account_payment_register_views.xml",
         "wizards/l10n_fr_urssaf_simulate_activation_views.xml",
+        "views/l10n_fr_urssaf_exchange_views.xml",
         "wizards/l10n_fr_urssaf_test_book_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",

@@ -61,7 +61,8 @@ SENT_FIELDS = ("l10n_fr_urssaf_service_start", "l10n_fr_urssaf_service_end")
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "l10n.fr.urssaf.exchange.mixin"]
 
     l10n_fr_urssaf_service_start = fields.Date(
         string="Service Start",
@@ -744,7 +745,7 @@ class AccountMove(models.Model):
         for company in by_company:
             company._l10n_fr_urssaf_check_credentials()
         for company, moves in by_company.items():
-            with company._l10n_fr_urssaf_client() as client:
+            with company._l10n_fr_urssaf_client(moves) as client:
                 for start in range(0, len(moves), MAX_ITEMS_PER_CALL):
                     batch = moves[start : start + MAX_ITEMS_PER_CALL]
                     results.update(batch._l10n_fr_urssaf_send_batch(client))
@@ -796,8 +797,12 @@ class AccountMove(models.Model):
             for move in moves
         ]
         submissions = client.submit_payment_requests(payloads) if payloads else []
+        before = moves.sudo().l10n_fr_urssaf_request_ids
         for move, payload, submission in zip(moves, payloads, submissions, strict=True):
             results[move] = move._l10n_fr_urssaf_record(client, payload, submission)
+        # The journal names the requests this call created, before the commit.
+        client.on_exchange.know(moves.sudo().l10n_fr_urssaf_request_ids - before)
+        client.on_exchange.flush()
         locked.filtered("l10n_fr_urssaf_queued_by_id").sudo().write(
             {"l10n_fr_urssaf_queued_by_id": False}
         )

@@ -148,7 +148,7 @@ def status_selection():
 class L10nFrUrssafPaymentRequest(models.Model):
     _name = "l10n.fr.urssaf.payment.request"
     _description = "Urssaf Payment Request"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "l10n.fr.urssaf.exchange.mixin"]
     _order = "id desc"
     _check_company_auto = True
     # Invoicing users only read requests, yet write the cancellation e-mail
@@ -421,7 +421,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
             ]
             try:
                 with (
-                    company._l10n_fr_urssaf_client() as client,
+                    company._l10n_fr_urssaf_client(company_requests) as client,
                     ThreadPoolExecutor(max_workers=1) as worker,
                 ):
                     calls = [worker.submit(_search, client, *batches[0]._search_keys())]
@@ -450,6 +450,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                                     {request: request._fault(exc)}
                                 ),
                             )
+                        client.on_exchange.flush()
                         if after_batch:
                             after_batch(batch)
             except UrssafError as exc:  # no token

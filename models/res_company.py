@@ -19,6 +19,7 @@ from ..lib.exceptions import (
 from ..lib.formats import INTERVENANT_RE
 from ..lib.simulator import Simulator
 from ..lib.wsgi_adapter import LOCAL_SIMULATION_URL, wsgi_session
+from .exchange_journal import ExchangeJournal
 
 # Intervenant identifier sent as complement2: SAP + SIREN (NOVA declaration).
 SAP_NUMBER_RE = re.compile(r"^SAP\d{9}$")
@@ -48,6 +49,13 @@ class ResCompany(models.Model):
         "the Urssaf role, for training and demonstrations. The Urssaf sandbox uses "
         "the test credentials given to software editors; production uses the "
         "credentials Urssaf gave to this company.",
+    )
+    l10n_fr_urssaf_journal_retention = fields.Integer(
+        string="Keep Urssaf exchanges (years)",
+        default=10,
+        help="Every call to Urssaf is journaled (what was sent and answered). "
+        "Entries older than this are deleted every night; 10 years is the "
+        "retention of accounting records in France. 0 keeps them forever.",
     )
     l10n_fr_urssaf_client_id = fields.Char(
         string="Urssaf Client ID",
@@ -320,14 +328,18 @@ class ResCompany(models.Model):
         return self._l10n_fr_urssaf_explain_codes([exc])
 
     @contextlib.contextmanager
-    def _l10n_fr_urssaf_client(self):
+    def _l10n_fr_urssaf_client(self, *about):
         """The Urssaf client of this company, for the duration of a block.
 
         The only bridge between the ORM and ``lib``: it reads the settings as
-        superuser, reuses the stored token and stores a renewed one.
+        superuser, reuses the stored token and stores a renewed one. Every
+        call is journaled (``client.on_exchange``, an ``ExchangeJournal``),
+        linked to the records of ``about`` it names; the journal is written
+        at each ``client.on_exchange.flush()`` and at the end of the block.
         """
         self.ensure_one()
         company = self.sudo()
+        journal = ExchangeJournal(self, about)
         if company.l10n_fr_urssaf_environment == "simulation":
             simulator = company._l10n_fr_urssaf_simulator()
             client = UrssafClient(
@@ -335,6 +347,7 @@ class ResCompany(models.Model):
                 client_id=f"odoo-company-{company.id}",
                 client_secret=SIMULATION_SECRET,
                 session=wsgi_session(simulator.wsgi_app),
+                on_exchange=journal,
             )
         else:
             company._l10n_fr_urssaf_check_credentials()
@@ -344,11 +357,13 @@ class ResCompany(models.Model):
                 client_secret=company.l10n_fr_urssaf_client_secret,
                 token=company.l10n_fr_urssaf_token or None,
                 token_expires_at=company.l10n_fr_urssaf_token_expiry or None,
+                on_exchange=journal,
             )
         try:
             yield client
         finally:
             client.close()
+            journal.flush()
             if (
                 company.l10n_fr_urssaf_environment != "simulation"
                 and client.token

@@ -36,6 +36,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_fr_urssaf_intervenant", readonly=False
     )
 
+    l10n_fr_urssaf_journal_retention = fields.Integer(
+        related="company_id.l10n_fr_urssaf_journal_retention", readonly=False
+    )
     l10n_fr_urssaf_journal_id = fields.Many2one(
         related="company_id.l10n_fr_urssaf_journal_id", readonly=False
     )

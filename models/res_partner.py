@@ -113,7 +113,8 @@ def _fold(name):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "l10n.fr.urssaf.exchange.mixin"]
 
     # Identity as known to the tax office.
     l10n_fr_urssaf_civility = fields.Selection(
@@ -708,9 +709,10 @@ class ResPartner(models.Model):
         for company, partners in ready.grouped(
             lambda partner: partner._l10n_fr_urssaf_provider()
         ).items():
-            with company._l10n_fr_urssaf_client() as client:
+            with company._l10n_fr_urssaf_client(partners) as client:
                 for partner in partners:
                     error = partner._l10n_fr_urssaf_send_registration(client, company)
+                    client.on_exchange.flush()
                     if error:
                         failed[partner] = error
                     else:
@@ -843,7 +845,8 @@ class ResPartner(models.Model):
         company = self._l10n_fr_urssaf_provider()
         if company not in self.env.companies:
             raise UserError(self._l10n_fr_urssaf_other_company_message())
-        with company._l10n_fr_urssaf_client() as client:
+        with company._l10n_fr_urssaf_client(self) as client:
+            client.on_exchange.know(self, customer_id=customer_id)
             try:
                 status = client.get_customer_status(customer_id=customer_id)
             except UrssafError as exc:
@@ -955,7 +958,7 @@ class ResPartner(models.Model):
         by_company = registered.grouped("l10n_fr_urssaf_company_id")
         for company, partners in by_company.items():
             try:
-                with company._l10n_fr_urssaf_client() as client:
+                with company._l10n_fr_urssaf_client(partners) as client:
                     for partner in partners:
                         try:
                             with self.env.cr.savepoint():

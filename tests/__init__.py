@@ -20,5 +20,6 @@ from . import test_customer_care
 from . import test_tour_customer_screens
 from . import test_office
 from . import test_tour_office
+from . import test_journal
 from . import test_test_book
 from . import test_tour_test_book

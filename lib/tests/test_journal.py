@@ -7,6 +7,7 @@ import pytest
 from lib.client import UrssafClient
 from lib.codes import TOKEN_PATH
 from lib.exceptions import UrssafBusinessError, UrssafOutcomeUnknownError
+from lib.journal import exchange_keys
 from lib.redact import for_journal, mask_iban
 from lib.simulator import ManualClock, Simulator
 from lib.tests.helpers import ACTIVATION
@@ -137,3 +138,15 @@ def test_server_error_is_temporary(client, sim, journal, customer_id):
     with pytest.raises(Exception):  # noqa: B017 - the class is tested elsewhere
         client.search_by_invoice_numbers(["X-1"])
     assert journal[-1].outcome == "temporary" and journal[-1].http_status == 500
+
+
+def test_what_an_exchange_is_about(client, journal, customer_id):
+    results = client.submit_payment_requests(requests_for(customer_id, 2))
+    keys = exchange_keys(journal[-1])
+    assert ("customer", customer_id) in keys
+    assert {("invoice", "F-000"), ("invoice", "F-001")} <= keys
+    assert {("request", r.payment_request_id) for r in results} <= keys
+    client.search_by_ids([results[0].payment_request_id])
+    assert ("request", results[0].payment_request_id) in exchange_keys(journal[-1])
+    client.get_customer_status(email="Jeanne.Martin@Example.fr")
+    assert ("email", "jeanne.martin@example.fr") in exchange_keys(journal[-1])

@@ -1,0 +1,254 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The journal of every call made to Urssaf: what was sent, when, by whom,
+and what Urssaf answered, kept as it was for the retention period."""
+
+import json
+import logging
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_datetime
+
+from ..lib.redact import redact
+from .res_company import ENVIRONMENTS
+
+_logger = logging.getLogger(__name__)
+
+OPERATIONS = [
+    ("token", "Token"),
+    ("M010", "M010 · Customer registration"),
+    ("M020", "M020 · Customer account status"),
+    ("M050", "M050 · Payment requests sent"),
+    ("M070", "M070 · Payment requests searched"),
+]
+OUTCOMES = [
+    ("ok", "Answered"),
+    ("refused", "Refused"),
+    ("auth", "Credentials refused"),
+    ("temporary", "Urssaf unavailable"),
+    ("unknown", "Answer lost"),
+    ("error", "Error"),
+]
+PURGE_BATCH = 1000
+
+
+class L10nFrUrssafExchange(models.Model):
+    _name = "l10n.fr.urssaf.exchange"
+    _description = "Urssaf exchange"
+    _order = "started_at desc, id desc"
+    _rec_name = "ref"
+
+    ref = fields.Char(string="Reference", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    environment = fields.Selection(ENVIRONMENTS, required=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="User", readonly=True)
+    operation = fields.Selection(OPERATIONS, required=True, readonly=True, index=True)
+    method = fields.Char(readonly=True)
+    path = fields.Char(readonly=True)
+    started_at = fields.Datetime(
+        string="Date", required=True, readonly=True, index=True
+    )
+    duration_ms = fields.Integer(string="Duration (ms)", readonly=True)
+    http_status = fields.Integer(string="HTTP status", readonly=True)
+    outcome = fields.Selection(OUTCOMES, required=True, readonly=True, index=True)
+    error_codes = fields.Char(string="Urssaf codes", readonly=True)
+    error = fields.Char(readonly=True)
+    item_count = fields.Integer(string="Items", readonly=True)
+    request_body = fields.Text(
+        string="Request", readonly=True, groups="account.group_account_manager"
+    )
+    response_body = fields.Text(
+        string="Answer", readonly=True, groups="account.group_account_manager"
+    )
+    request_preview = fields.Text(
+        string="Request (personal data hidden)", compute="_compute_previews"
+    )
+    response_preview = fields.Text(
+        string="Answer (personal data hidden)", compute="_compute_previews"
+    )
+    link_ids = fields.One2many(
+        "l10n.fr.urssaf.exchange.link", "exchange_id", string="Links", readonly=True
+    )
+    partner_ids = fields.Many2many(
+        "res.partner", string="Customers", compute="_compute_linked"
+    )
+    move_ids = fields.Many2many(
+        "account.move", string="Invoices", compute="_compute_linked"
+    )
+    payment_request_ids = fields.Many2many(
+        "l10n.fr.urssaf.payment.request",
+        string="Payment Requests",
+        compute="_compute_linked",
+    )
+
+    _sql_constraints = [
+        ("ref_unique", "UNIQUE(ref)", "An Urssaf call is journaled once."),
+    ]
+
+    def _compute_display_name(self):
+        labels = dict(self._fields["operation"]._description_selection(self.env))
+        for exchange in self:
+            when = format_datetime(self.env, exchange.started_at)
+            exchange.display_name = f"{labels.get(exchange.operation)} · {when}"
+
+    @api.depends_context("uid")
+    def _compute_previews(self):
+        for exchange in self:
+            bodies = exchange.sudo()
+            exchange.request_preview = _redacted(bodies.request_body)
+            exchange.response_preview = _redacted(bodies.response_body)
+
+    @api.depends("link_ids")
+    def _compute_linked(self):
+        by_exchange = {}
+        for link in self.sudo().link_ids:
+            by_exchange.setdefault(link.exchange_id, {}).setdefault(
+                link.res_model, []
+            ).append(link.res_id)
+        for exchange in self:
+            ids = by_exchange.get(exchange, {})
+            exchange.partner_ids = [Command.set(ids.get("res.partner", []))]
+            exchange.move_ids = [Command.set(ids.get("account.move", []))]
+            exchange.payment_request_ids = [
+                Command.set(ids.get("l10n.fr.urssaf.payment.request", []))
+            ]
+
+    @api.model
+    def _domain_about(self, records):
+        return [
+            (
+                "link_ids",
+                "any",
+                [("res_model", "=", records._name), ("res_id", "in", records.ids)],
+            )
+        ]
+
+    @api.model
+    def _count_about(self, records):
+        """``{id: number of exchanges}`` for these records, in one query."""
+        groups = (
+            self.env["l10n.fr.urssaf.exchange.link"]
+            .sudo()
+            ._read_group(
+                [("res_model", "=", records._name), ("res_id", "in", records.ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        return dict(groups)
+
+    @api.model
+    def _action_open(self, records):
+        """The exchanges that concern these records, newest first."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Exchanges with Urssaf"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": self._domain_about(records),
+            "context": {"create": False},
+        }
+
+    # Append-only: the addon creates (as superuser), nobody changes.
+    def write(self, vals):  # pylint: disable=method-required-super
+        _refuse_change(self.env)
+
+    def unlink(self):
+        if not self.env.context.get("l10n_fr_urssaf_purge"):
+            raise UserError(
+                self.env._(
+                    "Urssaf exchanges are kept for the retention period set in the "
+                    "settings, then deleted automatically."
+                )
+            )
+        return super().unlink()
+
+    @api.model
+    def _cron_purge(self):
+        """Delete the exchanges older than each company's retention, in
+        batches, committing after each so that a timeout loses nothing."""
+        now = fields.Datetime.now()
+        for company in self.env["res.company"].sudo().search([]):
+            years = company.l10n_fr_urssaf_journal_retention
+            if years <= 0:
+                continue  # kept forever
+            limit = now - timedelta(days=round(365.25 * years))
+            domain = [("company_id", "=", company.id), ("started_at", "<", limit)]
+            while True:
+                old = self.sudo().search(domain, limit=PURGE_BATCH, order="id")
+                if not old:
+                    break
+                old.with_context(l10n_fr_urssaf_purge=True).unlink()
+                _logger.info("Urssaf journal: %d exchanges purged", len(old))
+                if self.env["account.move"]._can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+
+
+def _refuse_change(env):
+    raise UserError(env._("The journal of Urssaf exchanges cannot be changed."))
+
+
+def _redacted(body):
+    if not body:
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body  # a text answer (an error page): no structured data
+    return json.dumps(redact(data), ensure_ascii=False, indent=2)
+
+
+class L10nFrUrssafExchangeLink(models.Model):
+    """What an exchange is about. Plain ids, no foreign key: the journal is
+    written on its own cursor, before the records it names may be committed."""
+
+    _name = "l10n.fr.urssaf.exchange.link"
+    _description = "Urssaf exchange link"
+    _log_access = False
+
+    exchange_id = fields.Many2one(
+        "l10n.fr.urssaf.exchange", required=True, ondelete="cascade", index=True
+    )
+    res_model = fields.Char(required=True)
+    res_id = fields.Many2oneReference(model_field="res_model", required=True)
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (res_model, res_id)",
+                SQL.identifier(f"{self._table}_record_index"),
+                SQL.identifier(self._table),
+            )
+        )
+
+    # Deleted only with their exchange (ON DELETE CASCADE).
+    def write(self, vals):  # pylint: disable=method-required-super
+        _refuse_change(self.env)
+
+    def unlink(self):  # pylint: disable=method-required-super
+        _refuse_change(self.env)
+
+
+class L10nFrUrssafExchangeMixin(models.AbstractModel):
+    """A record the journal can name: its count of exchanges and the action
+    listing them (customers, invoices, payment requests)."""
+
+    _name = "l10n.fr.urssaf.exchange.mixin"
+    _description = "Record named in Urssaf exchanges"
+
+    l10n_fr_urssaf_exchange_count = fields.Integer(
+        string="Urssaf exchanges",
+        compute="_compute_l10n_fr_urssaf_exchange_count",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+
+    def _compute_l10n_fr_urssaf_exchange_count(self):
+        counts = self.env["l10n.fr.urssaf.exchange"]._count_about(self)
+        for record in self:
+            record.l10n_fr_urssaf_exchange_count = counts.get(record.id, 0)
+
+    def action_l10n_fr_urssaf_exchanges(self):
+        return self.env["l10n.fr.urssaf.exchange"]._action_open(self)

@@ -1,0 +1,225 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The journal of Urssaf exchanges: one row per call, what was sent and
+answered, linked to what it is about, kept untouched for the retention."""
+
+import json
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from ..lib.client import Exchange
+from ..lib.simulator.faults import DROP, EMPTY_400
+from ..models import l10n_fr_urssaf_exchange
+from ..models.exchange_journal import ExchangeJournal
+from . import test_urssaf_owned
+from .common import PAUL
+from .test_payment_request import PaymentRequestCommon
+
+
+@tagged("post_install", "-at_install")
+class TestExchangeJournal(PaymentRequestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = test_urssaf_owned.owned_users(cls.env, cls.company)
+
+    def journal(self, *domain):
+        return self.env["l10n.fr.urssaf.exchange"].search(
+            [("company_id", "=", self.company.id), *domain]
+        )
+
+    def about(self, record):
+        return self.env["l10n.fr.urssaf.exchange"].search(
+            self.env["l10n.fr.urssaf.exchange"]._domain_about(record)
+        )
+
+    def test_every_operation_journaled_and_linked(self):
+        partner = self.active_customer()
+        move, request = self.sent_invoice(partner)
+        self.simulator.validate(request.urssaf_id)
+        request.action_refresh()
+        operations = self.journal(("operation", "!=", "token")).sorted("id")
+        self.assertEqual(
+            operations.mapped("operation"), ["M010", "M020", "M050", "M070"]
+        )
+        self.assertEqual(
+            set(self.about(partner).mapped("operation")),
+            {"M010", "M020", "M050", "M070"},
+        )
+        sent, searched = self.about(request).sorted("id")
+        self.assertEqual((sent.operation, searched.operation), ("M050", "M070"))
+        self.assertEqual(self.about(move), sent | searched)
+        self.assertEqual(sent.outcome, "ok")
+        self.assertEqual(sent.user_id, self.env.user)
+        self.assertEqual(sent.environment, "simulation")
+        body = json.loads(sent.request_body)
+        self.assertEqual(body[0]["numFactureTiers"], move.name)
+        self.assertEqual(
+            json.loads(searched.response_body)["infoDemandePaiements"][0]["statut"][
+                "code"
+            ],
+            "30",
+        )
+        self.assertEqual(move.l10n_fr_urssaf_exchange_count, 2)
+        action = request.action_l10n_fr_urssaf_exchanges()
+        self.assertEqual(
+            self.env[action["res_model"]].search(action["domain"]), sent | searched
+        )
+
+    def test_a_batch_of_ten_is_one_row_linked_to_its_ten_requests(self):
+        partner = self.active_customer()
+        moves = self.env["account.move"].union(
+            *(self.invoice(partner) for _i in range(12))
+        )
+        moves._l10n_fr_urssaf_send()
+        first, second = self.journal(("operation", "=", "M050")).sorted("id")
+        self.assertEqual((first.item_count, second.item_count), (10, 2))
+        self.assertEqual(
+            first.payment_request_ids, moves[:10].l10n_fr_urssaf_request_ids
+        )
+        self.assertEqual(first.move_ids, moves[:10])
+        self.assertEqual(
+            second.payment_request_ids, moves[10:].l10n_fr_urssaf_request_ids
+        )
+
+    def test_refusal_and_lost_answer_are_journaled(self):
+        partner = self.active_customer()
+        move = self.invoice(partner)
+        self.simulator.inject_fault("demande", DROP)
+        outcome, _message = move._l10n_fr_urssaf_send()[move]
+        self.assertEqual(outcome, "unknown")
+        lost = self.journal(("operation", "=", "M050"))
+        self.assertEqual(lost.outcome, "unknown")
+        self.assertFalse(lost.response_body)
+        self.assertEqual(json.loads(lost.request_body)[0]["numFactureTiers"], move.name)
+        self.assertEqual(lost.move_ids, move)
+        refused = self.make_customer(email="refuse@example.fr")
+        other = self.make_customer(**PAUL)
+        self.simulator.inject_fault("inscription", EMPTY_400)
+        (refused | other).action_l10n_fr_urssaf_register()
+        failed = self.journal(("operation", "=", "M010"), ("outcome", "=", "refused"))
+        self.assertEqual(len(failed), 1)
+        self.assertEqual(failed.http_status, 400)
+        self.assertTrue(failed.partner_ids <= refused | other)
+
+    def test_nobody_changes_or_deletes_the_journal(self):
+        self.active_customer()
+        exchange = self.journal()[:1]
+        for login, user in self.users.items():
+            if login == "contact_editor":
+                with self.assertRaises(AccessError):
+                    exchange.with_user(user).read(["operation"])
+                continue
+            with self.subTest(login):
+                with self.assertRaises(UserError):
+                    exchange.with_user(user).write({"outcome": "refused"})
+                with self.assertRaises(UserError):
+                    exchange.with_user(user).unlink()
+                with self.assertRaises(UserError):
+                    exchange.link_ids[:1].with_user(user).unlink()
+                with self.assertRaises(AccessError):
+                    self.env["l10n.fr.urssaf.exchange"].with_user(user).create(
+                        {"ref": "x", "operation": "M010"}
+                    )
+        with self.assertRaises(UserError):
+            exchange.sudo().write({"outcome": "refused"})
+        with self.assertRaises(UserError):
+            exchange.sudo().unlink()
+
+    def test_bodies_for_accounting_managers_only(self):
+        self.active_customer()
+        registration = self.journal(("operation", "=", "M010"))
+        invoicing = registration.with_user(self.users["invoicing_user"])
+        with self.assertRaises(AccessError):
+            invoicing.read(["request_body"])
+        preview = json.loads(invoicing.request_preview)
+        self.assertEqual(preview["nomNaissance"], "***")
+        self.assertEqual(preview["dateNaissance"], "***")
+        manager = registration.with_user(self.users["billing_admin"])
+        self.assertEqual(json.loads(manager.request_body)["nomNaissance"], "Durand")
+
+    def test_no_secret_or_token_stored(self):
+        with self.urssaf_over_http(self.company):
+            self.active_customer()
+        self.assertEqual(self.company.l10n_fr_urssaf_environment, "sandbox")
+        token = self.company.sudo().l10n_fr_urssaf_token
+        self.assertTrue(token)
+        exchanges = self.journal()
+        self.assertIn("token", exchanges.mapped("operation"))
+        for exchange in exchanges.sudo():
+            stored = f"{exchange.request_body} {exchange.response_body} {exchange.path}"
+            self.assertNotIn("secret-test", stored)
+            self.assertNotIn("provider-test", stored)
+            self.assertNotIn(token, stored)
+            self.assertNotIn("FR7630004000031234567890143", stored.replace(" ", ""))
+
+    def test_retention_purge_in_batches(self):
+        now = fields.Datetime.now()
+        journal = self.env["l10n.fr.urssaf.exchange"].sudo()
+        for index, age in enumerate([11 * 366, 11 * 366, 11 * 366, 10, 0]):
+            journal.create(
+                {
+                    "ref": f"purge-{index}",
+                    "company_id": self.company.id,
+                    "environment": "simulation",
+                    "operation": "M070",
+                    "outcome": "ok",
+                    "started_at": now - timedelta(days=age),
+                    "link_ids": [(0, 0, {"res_model": "res.partner", "res_id": 1})],
+                }
+            )
+        batches = []
+        unlink = type(journal).unlink
+
+        def counted_unlink(records):
+            batches.append(len(records))
+            return unlink(records)
+
+        with (
+            patch.object(l10n_fr_urssaf_exchange, "PURGE_BATCH", 2),
+            patch.object(type(journal), "unlink", counted_unlink),
+        ):
+            journal._cron_purge()
+        self.assertEqual(batches, [2, 1])
+        self.assertEqual(
+            sorted(self.journal(("ref", "like", "purge-")).mapped("ref")),
+            ["purge-3", "purge-4"],
+        )
+        self.company.l10n_fr_urssaf_journal_retention = 0
+        journal._cron_purge()
+        self.assertEqual(len(self.journal(("ref", "like", "purge-"))), 2)
+
+    def test_written_on_its_own_cursor_when_the_transaction_may_fail(self):
+        """In production a rollback of the business transaction keeps the
+        journal: it is committed apart (seen from a new cursor)."""
+        admin = self.env.ref("base.user_admin")
+        journal = ExchangeJournal(self.env.ref("base.main_company").with_user(admin))
+        journal(
+            Exchange(
+                ref="own-cursor-test",
+                operation="M020",
+                method="GET",
+                path="/particulier",
+                started_at=datetime(2026, 1, 5, 9, 0),
+                duration_ms=12,
+                http_status=200,
+                request={"query": {"idClient": "abc"}},
+                response={"idClient": "abc"},
+                outcome="ok",
+            )
+        )
+        with patch.object(
+            type(self.env["account.move"]), "_can_commit", staticmethod(lambda: True)
+        ):
+            journal.flush()
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM l10n_fr_urssaf_exchange WHERE ref = %s "
+                "RETURNING operation",
+                ["own-cursor-test"],
+            )
+            self.assertEqual(cr.fetchall(), [("M020",)])
+        self.assertFalse(self.journal(("ref", "=", "own-cursor-test")))
