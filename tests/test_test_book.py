@@ -75,7 +75,8 @@ class TestTestBook(PaymentRequestCommon):
         self.assertIn("Durand", text)
         # Practice only: the going-live checklist still waits for the sandbox.
         self.assertFalse(self.company.l10n_fr_urssaf_test_book_date)
-        self.assertIn("M070", wizard.result)  # run by the wizard: none yet
+        # No search yet: the wizard ran one.
+        self.assertIn("Run now, as the journal had none: M070.", wizard.result)
 
         # The zip is the company's, for accounting managers only.
         attachment = wizard.attachment_id

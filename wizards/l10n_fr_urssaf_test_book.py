@@ -128,6 +128,11 @@ class L10nFrUrssafTestBook(models.TransientModel):
                 wizard.summary = False
                 continue
             exchanges = wizard._latest_exchanges()
+            labels = dict(
+                self.env["l10n.fr.urssaf.exchange"]
+                ._fields["operation"]
+                ._description_selection(self.env)
+            )
             rows = Markup()
             for operation, exchange in exchanges.items():
                 if exchange:
@@ -140,7 +145,7 @@ class L10nFrUrssafTestBook(models.TransientModel):
                 else:
                     status = _("Missing")
                 rows += Markup("<tr><td><strong>%s</strong></td><td>%s</td></tr>") % (
-                    operation,
+                    labels[operation],
                     status,
                 )
             steps = Markup().join(
@@ -218,6 +223,7 @@ class L10nFrUrssafTestBook(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Urssaf test book"),
             "res_model": self._name,
             "res_id": self.id,
             "views": [(False, "form")],
