@@ -256,7 +256,9 @@ class L10nFrUrssafTestBook(models.TransientModel):
         pdf, kind = self.env["ir.actions.report"]._render_qweb_pdf(
             REPORT, exchanges.ids
         )
-        stamp = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        stamp = pytz.utc.localize(fields.Datetime.now()).astimezone(
+            pytz.timezone(PARIS)
+        )
         base = "urssaf-test-book-{}-{}".format(
             company.l10n_fr_urssaf_environment, stamp.strftime("%Y%m%d-%H%M")
         )
