@@ -35,23 +35,20 @@ class L10nFrUrssafTestBook(models.TransientModel):
     result = fields.Text(readonly=True)
     attachment_id = fields.Many2one("ir.attachment", readonly=True)
 
-    @api.model
-    def _exchange_domain(self, company):
-        return [
-            ("company_id", "=", company.id),
-            ("environment", "=", company.l10n_fr_urssaf_environment),
-            ("outcome", "=", "ok"),
-        ]
-
     def _latest_exchanges(self):
         """The latest successful exchange of each operation, in this company's
         environment: ``{operation: exchange}`` (empty when none)."""
         self.ensure_one()
         Exchange = self.env["l10n.fr.urssaf.exchange"]
-        domain = self._exchange_domain(self.company_id)
+        company = self.company_id
         return {
             operation: Exchange.search(
-                [*domain, ("operation", "=", operation)],
+                [
+                    ("company_id", "=", company.id),
+                    ("environment", "=", company.l10n_fr_urssaf_environment),
+                    ("outcome", "=", "ok"),
+                    ("operation", "=", operation),
+                ],
                 order="started_at desc, id desc",
                 limit=1,
             )
@@ -256,9 +253,7 @@ class L10nFrUrssafTestBook(models.TransientModel):
         pdf, kind = self.env["ir.actions.report"]._render_qweb_pdf(
             REPORT, exchanges.ids
         )
-        stamp = pytz.utc.localize(fields.Datetime.now()).astimezone(
-            pytz.timezone(PARIS)
-        )
+        stamp = _in_paris(fields.Datetime.now())
         base = "urssaf-test-book-{}-{}".format(
             company.l10n_fr_urssaf_environment, stamp.strftime("%Y%m%d-%H%M")
         )
@@ -267,10 +262,8 @@ class L10nFrUrssafTestBook(models.TransientModel):
             archive.writestr(f"{base}.{kind}", pdf)
             for exchange in exchanges:
                 archive.writestr(
-                    exchange_file_name(exchange),
-                    json.dumps(
-                        exchange_document(exchange), indent=2, ensure_ascii=False
-                    ),
+                    _file_name(exchange),
+                    json.dumps(_document(exchange), indent=2, ensure_ascii=False),
                 )
         company_sudo = company.sudo()
         company_sudo.l10n_fr_urssaf_test_book = base64.b64encode(buffer.getvalue())
@@ -307,15 +300,20 @@ def _json_or_text(body):
         return body
 
 
-def exchange_file_name(exchange):
-    started = pytz.utc.localize(exchange.started_at).astimezone(pytz.timezone(PARIS))
+def _in_paris(value):
+    """A naive UTC datetime (as Odoo stores them) in Urssaf's time zone."""
+    return pytz.utc.localize(value).astimezone(pytz.timezone(PARIS))
+
+
+def _file_name(exchange):
+    started = _in_paris(exchange.started_at)
     return f"{exchange.operation}-{started:%Y%m%d-%H%M%S}-{exchange.ref[:8]}.json"
 
 
-def exchange_document(exchange):
+def _document(exchange):
     """One exchange as a JSON document: what was sent, what came back, and
     when, for whom, how long it took."""
-    started = pytz.utc.localize(exchange.started_at)
+    started = _in_paris(exchange.started_at)
     return {
         "operation": exchange.operation,
         "ref": exchange.ref,
@@ -324,8 +322,8 @@ def exchange_document(exchange):
         "environment": exchange.environment,
         "method": exchange.method,
         "path": exchange.path,
-        "started_at_utc": started.isoformat(),
-        "started_at_paris": started.astimezone(pytz.timezone(PARIS)).isoformat(),
+        "started_at_utc": started.astimezone(pytz.utc).isoformat(),
+        "started_at_paris": started.isoformat(),
         "duration_ms": exchange.duration_ms,
         "http_status": exchange.http_status,
         "outcome": exchange.outcome,
