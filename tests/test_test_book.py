@@ -116,8 +116,10 @@ class TestTestBook(PaymentRequestCommon):
         self.assertFalse(wizard.attachment_id)
 
     def test_refused_in_production(self):
-        self.company.sudo().l10n_fr_urssaf_environment = "production"
         settings = self.env["res.config.settings"].create({})
+        action = settings.action_l10n_fr_urssaf_test_book()  # simulation: to practise
+        self.assertEqual(action["res_model"], "l10n.fr.urssaf.test.book")
+        self.company.sudo().l10n_fr_urssaf_environment = "production"
         with self.assertRaisesRegex(UserError, "works in production"):
             settings.action_l10n_fr_urssaf_test_book()
         with self.assertRaisesRegex(UserError, "works in production"):
