@@ -5,7 +5,7 @@ import re
 import threading
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessError, RedirectWarning, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL, config
 
 from ..lib.client import PRODUCTION_URL, SANDBOX_URL, UrssafClient
@@ -112,6 +112,18 @@ class ResCompany(models.Model):
         readonly=True,
         copy=False,
         help="What the last connection test found wrong.",
+    )
+    l10n_fr_urssaf_test_book_date = fields.Datetime(
+        readonly=True, string="Sandbox test book produced on"
+    )
+    # Full requests and answers, personal data included: the attachment is
+    # readable by whoever may read this field.
+    l10n_fr_urssaf_test_book = fields.Binary(
+        string="Urssaf Test Book",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups="account.group_account_manager",
     )
     l10n_fr_urssaf_token = fields.Char(
         string="Urssaf Access Token", groups="base.group_system", copy=False
@@ -264,6 +276,27 @@ class ResCompany(models.Model):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(
                 self.env._("Only invoicing users can exchange with Urssaf.")
+            )
+
+    def _l10n_fr_urssaf_check_test_book(self):
+        """Only accounting managers see the full bodies a test book is made
+        of; production exchanges are real customers', never a test."""
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only accounting managers can produce the Urssaf test book: it "
+                    "holds the full requests and answers, personal data included."
+                )
+            )
+        if self.l10n_fr_urssaf_environment == "production":
+            raise UserError(
+                self.env._(
+                    "The Urssaf test book is made in the Urssaf sandbox (or, to "
+                    "practise, in the local simulation), with test customers only: "
+                    "%(company)s works in production.",
+                    company=self.display_name,
+                )
             )
 
     @api.model

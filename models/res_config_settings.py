@@ -86,6 +86,18 @@ class ResConfigSettings(models.TransientModel):
     def action_l10n_fr_urssaf_test_connection(self):
         return self._l10n_fr_urssaf_notify(*self._l10n_fr_urssaf_test())
 
+    def action_l10n_fr_urssaf_test_book(self):
+        self.ensure_one()
+        self.company_id._l10n_fr_urssaf_check_test_book()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Urssaf test book"),
+            "res_model": "l10n.fr.urssaf.test.book",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_company_id": self.company_id.id},
+        }
+
     def _l10n_fr_urssaf_try_connection(self):
         """Get a token and run a harmless search; say plainly how it went.
 

@@ -22,3 +22,5 @@ from . import test_office
 from . import test_tour_office
 from . import test_journal
 from . import test_tour_journal
+from . import test_test_book
+from . import test_tour_test_book
