@@ -149,4 +149,5 @@ def _dump(body):
         return None
     if isinstance(body, str):
         return body
-    return json.dumps(body, ensure_ascii=False, indent=2, default=str)
+    # Compact: the C encoder (indented JSON is built in Python, 10 x slower).
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -63,12 +63,10 @@ class L10nFrUrssafExchange(models.Model):
     response_body = fields.Text(
         string="Answer", readonly=True, groups="account.group_account_manager"
     )
-    request_preview = fields.Text(
-        string="Request (personal data hidden)", compute="_compute_previews"
-    )
-    response_preview = fields.Text(
-        string="Answer (personal data hidden)", compute="_compute_previews"
-    )
+    # As shown: indented, the personal data hidden from non-managers.
+    request_text = fields.Text(string="Sent", compute="_compute_texts")
+    response_text = fields.Text(string="Answered", compute="_compute_texts")
+    redacted = fields.Boolean(compute="_compute_texts")
     link_ids = fields.One2many(
         "l10n.fr.urssaf.exchange.link", "exchange_id", string="Links", readonly=True
     )
@@ -95,11 +93,13 @@ class L10nFrUrssafExchange(models.Model):
             exchange.display_name = f"{labels.get(exchange.operation)} · {when}"
 
     @api.depends_context("uid")
-    def _compute_previews(self):
+    def _compute_texts(self):
+        redacted = not self.env.user.has_group("account.group_account_manager")
         for exchange in self:
             bodies = exchange.sudo()
-            exchange.request_preview = _redacted(bodies.request_body)
-            exchange.response_preview = _redacted(bodies.response_body)
+            exchange.request_text = _readable(bodies.request_body, redacted)
+            exchange.response_text = _readable(bodies.response_body, redacted)
+            exchange.redacted = redacted
 
     @api.depends("link_ids")
     def _compute_linked(self):
@@ -188,14 +188,14 @@ def _refuse_change(env):
     raise UserError(env._("The journal of Urssaf exchanges cannot be changed."))
 
 
-def _redacted(body):
+def _readable(body, redacted):
     if not body:
         return False
     try:
         data = json.loads(body)
     except ValueError:
         return body  # a text answer (an error page): no structured data
-    return json.dumps(redact(data), ensure_ascii=False, indent=2)
+    return json.dumps(redact(data) if redacted else data, ensure_ascii=False, indent=2)
 
 
 class L10nFrUrssafExchangeLink(models.Model):

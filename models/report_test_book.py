@@ -50,12 +50,8 @@ class ReportTestBook(models.AbstractModel):
                                 tz=PARIS,
                                 dt_format="dd/MM/yyyy HH:mm:ss",
                             ),
-                            "request": exchange.request_body
-                            if full
-                            else exchange.request_preview,
-                            "response": exchange.response_body
-                            if full
-                            else exchange.response_preview,
+                            "request": exchange.request_text,
+                            "response": exchange.response_text,
                         }
                         for exchange in group
                     ],

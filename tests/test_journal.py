@@ -135,11 +135,14 @@ class TestExchangeJournal(PaymentRequestCommon):
         invoicing = registration.with_user(self.users["invoicing_user"])
         with self.assertRaises(AccessError):
             invoicing.read(["request_body"])
-        preview = json.loads(invoicing.request_preview)
+        preview = json.loads(invoicing.request_text)
         self.assertEqual(preview["nomNaissance"], "***")
         self.assertEqual(preview["dateNaissance"], "***")
         manager = registration.with_user(self.users["billing_admin"])
         self.assertEqual(json.loads(manager.request_body)["nomNaissance"], "Durand")
+        self.assertEqual(json.loads(manager.request_text)["nomNaissance"], "Durand")
+        self.assertTrue(invoicing.redacted)
+        self.assertFalse(manager.redacted)
 
     def test_no_secret_or_token_stored(self):
         with self.urssaf_over_http(self.company):

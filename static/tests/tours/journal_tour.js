@@ -26,7 +26,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_journal", {
         {
             content: "What was sent names the invoice, without the customer's identity",
             trigger:
-                ".o_form_view .o_field_widget[name='request_preview']:contains(numFactureTiers):contains(***)",
+                ".o_form_view .o_field_widget[name='request_text']:contains(numFactureTiers):contains(***)",
         },
         {
             content: "The request it is about is linked",
