@@ -20,6 +20,7 @@ from ..lib.formats import INTERVENANT_RE
 from ..lib.simulator import Simulator
 from ..lib.wsgi_adapter import LOCAL_SIMULATION_URL, wsgi_session
 from .exchange_journal import ExchangeJournal
+from .guard import check_urssaf_owned
 
 # Intervenant identifier sent as complement2: SAP + SIREN (NOVA declaration).
 SAP_NUMBER_RE = re.compile(r"^SAP\d{9}$")
@@ -114,7 +115,14 @@ class ResCompany(models.Model):
         help="What the last connection test found wrong.",
     )
     l10n_fr_urssaf_test_book_date = fields.Datetime(
-        readonly=True, string="Sandbox test book produced on"
+        readonly=True, copy=False, string="Sandbox test book produced on"
+    )
+    l10n_fr_urssaf_habilitation_date = fields.Date(
+        string="Urssaf production access granted on",
+        copy=False,
+        help="The date Urssaf gave this company its production credentials, after "
+        "the test book of its software was accepted: then no sandbox test book is "
+        "needed in this database to go live.",
     )
     # Full requests and answers, personal data included: the attachment is
     # readable by whoever may read this field.
@@ -162,7 +170,50 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def _l10n_fr_urssaf_going_live_problems(self):
+        """What is missing before this company may work in production, one
+        sentence each with what to do."""
+        self.ensure_one()
+        company = self.sudo()
+        _ = self.env._
+        problems = []
+        if not company.l10n_fr_urssaf_sap_number:
+            problems.append(_("Enter the SAP number (your NOVA declaration)."))
+        if not company.l10n_fr_urssaf_journal_id:
+            problems.append(
+                _("Choose the payout journal: the bank account Urssaf pays into.")
+            )
+        if not (
+            company.l10n_fr_urssaf_test_book_date
+            or company.l10n_fr_urssaf_habilitation_date
+        ):
+            problems.append(
+                _(
+                    "Produce the Urssaf test book in the sandbox, or enter the date "
+                    "Urssaf granted your production access (habilitation)."
+                )
+            )
+        return problems
+
+    @api.constrains("l10n_fr_urssaf_environment")
+    def _check_l10n_fr_urssaf_going_live(self):
+        for company in self:
+            if company.l10n_fr_urssaf_environment != "production":
+                continue
+            problems = company._l10n_fr_urssaf_going_live_problems()
+            if problems:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s cannot work with the Urssaf production yet:\n"
+                        "%(problems)s",
+                        company=company.display_name,
+                        problems="\n".join(f"• {problem}" for problem in problems),
+                    )
+                )
+
     def write(self, vals):
+        # The checklist to go live must not be faked.
+        check_urssaf_owned(self, vals, ["l10n_fr_urssaf_test_book_date"])
         # A token belongs to the credentials and environment that obtained it.
         keys = {"l10n_fr_urssaf_environment", "l10n_fr_urssaf_client_id"}
         if keys.intersection(vals) or "l10n_fr_urssaf_client_secret" in vals:

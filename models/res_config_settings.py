@@ -57,6 +57,12 @@ class ResConfigSettings(models.TransientModel):
     l10n_fr_urssaf_connection_problem = fields.Char(
         related="company_id.l10n_fr_urssaf_connection_problem"
     )
+    l10n_fr_urssaf_test_book_date = fields.Datetime(
+        related="company_id.l10n_fr_urssaf_test_book_date"
+    )
+    l10n_fr_urssaf_habilitation_date = fields.Date(
+        related="company_id.l10n_fr_urssaf_habilitation_date", readonly=False
+    )
 
     @api.onchange("l10n_fr_urssaf_sap_number", "l10n_fr_urssaf_intervenant")
     def _onchange_l10n_fr_urssaf_numbers(self):
@@ -64,6 +70,19 @@ class ResConfigSettings(models.TransientModel):
         for name in ("l10n_fr_urssaf_sap_number", "l10n_fr_urssaf_intervenant"):
             if self[name]:
                 self[name] = "".join(self[name].split()).upper()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The environment last: going live is checked on the SAP number,
+        # journal and dates saved with it.
+        key = "l10n_fr_urssaf_environment"
+        settings = super().create(
+            [{k: v for k, v in vals.items() if k != key} for vals in vals_list]
+        )
+        for record, vals in zip(settings, vals_list, strict=True):
+            if key in vals:
+                record[key] = vals[key]
+        return settings
 
     def execute(self):
         """Test the connection once after the environment or the credentials

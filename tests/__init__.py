@@ -24,3 +24,4 @@ from . import test_journal
 from . import test_tour_journal
 from . import test_test_book
 from . import test_tour_test_book
+from . import test_going_live

@@ -128,6 +128,9 @@ class UrssafCommon(SimulatorMixin, AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.l10n_fr_urssaf_sap_number = "SAP123456789"
+        # Production access granted: tests may switch to production.
+        cls.company.l10n_fr_urssaf_habilitation_date = date(2024, 1, 15)
+        cls.company.l10n_fr_urssaf_journal_id = cls.company_data["default_journal_bank"]
 
     @classmethod
     def make_customer(cls, **values):

@@ -221,7 +221,7 @@ class TestCustomerRegistration(UrssafCommon):
     def test_missing_credentials_stop_before_anything_is_sent(self):
         first, second = self.make_customer(), self.make_customer(**PAUL)
         second.company_id = self.env["res.company"].create(
-            {"name": "Unconfigured", "l10n_fr_urssaf_environment": "production"}
+            {"name": "Unconfigured", "l10n_fr_urssaf_environment": "sandbox"}
         )
         with self.assertRaises(RedirectWarning):
             (first | second).action_l10n_fr_urssaf_register()
