@@ -20,3 +20,4 @@ from . import test_customer_care
 from . import test_tour_customer_screens
 from . import test_office
 from . import test_tour_office
+from . import test_status_history
