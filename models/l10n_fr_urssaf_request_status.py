@@ -6,8 +6,8 @@ from .l10n_fr_urssaf_payment_request import REJECTION_LABELS, STATES
 
 # Where a status came from: Urssaf's answer to a call, or our own change.
 OPERATIONS = [
-    ("M050", "Sending (M050)"),
-    ("M070", "Search (M070)"),
+    ("M050", "M050 · Payment requests sent"),
+    ("M070", "M070 · Payment requests searched"),
     ("cancellation", "Cancellation requested in Odoo"),
 ]
 
@@ -74,7 +74,9 @@ class L10nFrUrssafRequestStatus(models.Model):
             row.reason = self.env._(label) if label else row.reason_code
 
     def write(self, vals):
-        raise AccessError(self.env._("The status history cannot be changed."))
+        if self:
+            raise AccessError(self.env._("The status history cannot be changed."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
