@@ -9,6 +9,7 @@ OPERATIONS = [
     ("M050", "M050 · Payment requests sent"),
     ("M070", "M070 · Payment requests searched"),
     ("cancellation", "Cancellation requested in Odoo"),
+    ("upgrade", "Status when the history started"),
 ]
 
 
