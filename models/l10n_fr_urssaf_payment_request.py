@@ -25,9 +25,9 @@ _lt = LazyTranslate(__name__)
 
 
 def _search(client, ids, numbers):
-    """Urssaf's answer for ids and invoice numbers, with the ref of the call
-    by numbers, which tells a request without id is missing (lib only: runs
-    in a thread)."""
+    """Urssaf's answer for ids and invoice numbers, and the exchange ref of
+    the call by numbers, the one that misses a request without id (lib only:
+    runs in a thread)."""
     infos = client.search_by_ids(ids).items if ids else []
     numbers_ref = None
     if numbers:
@@ -441,7 +441,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                             keys = batches[index + 1]._search_keys()
                             calls.append(worker.submit(_search, client, *keys))
                         try:
-                            infos, numbers_ref = calls[index].result()
+                            found = calls[index].result()
                         except UrssafAuthError as exc:
                             for call in calls[index + 1 :]:
                                 call.cancel()
@@ -454,9 +454,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
                         else:
                             run_guarded(
                                 batch,
-                                lambda records,
-                                infos=infos,
-                                ref=numbers_ref: records._apply_search(infos, ref),
+                                lambda records, found=found: records._apply_search(
+                                    *found
+                                ),
                                 lambda request, exc: errors.update(
                                     {request: request._fault(exc)}
                                 ),
