@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
+import os
 from unittest.mock import patch
 
 from odoo import fields
@@ -196,6 +198,34 @@ class TestStatusHistory(PaymentRequestCommon):
                     "state": "error",
                     "reason_code": "NOT_RECEIVED",
                     "exchange_ref": "ref-numbers",
+                }
+            ],
+        )
+
+    def test_requests_sent_before_the_history(self):
+        _move, request = self.refused_invoice()
+        self.env.cr.execute(
+            "DELETE FROM l10n_fr_urssaf_request_status WHERE request_id = %s",
+            request.ids,
+        )
+        request.invalidate_recordset(["status_history_ids"])
+        path = os.path.join(
+            os.path.dirname(__file__), "../migrations/18.0.1.2.0/post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("post_migrate", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.assertRecordValues(
+            request.status_history_ids,
+            [
+                {
+                    "status_code": "40",
+                    "status_label": "Refusée",
+                    "state": "refused",
+                    "reason_code": "REGUL_NB_QTE_FACT",
+                    "seen_at": request.status_date,
+                    "operation": "upgrade",
                 }
             ],
         )
