@@ -3,7 +3,7 @@
     "name": "Avance immédiate Urssaf (API Tiers de Prestation)",
     "summary": "Services à la personne: send invoices to the Urssaf avance immédiate "
     "de crédit d'impôt and follow them to payout",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "French Localization",
     "license": "AGPL-3",
     "author": "l10n_fr_urssaf_avance_immediate contributors",

@@ -2,6 +2,7 @@ from . import guard
 from . import l10n_fr_urssaf_commune
 from . import l10n_fr_urssaf_exchange
 from . import l10n_fr_urssaf_payment_request
+from . import l10n_fr_urssaf_request_status
 from . import product_template
 from . import account_move_line
 from . import account_move

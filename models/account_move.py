@@ -84,6 +84,13 @@ class AccountMove(models.Model):
     l10n_fr_urssaf_request_ids = fields.One2many(
         "l10n.fr.urssaf.payment.request", "move_id", string="Urssaf Payment Requests"
     )
+    l10n_fr_urssaf_status_history_ids = fields.One2many(
+        "l10n.fr.urssaf.request.status",
+        "move_id",
+        string="Urssaf Status History",
+        readonly=True,
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     l10n_fr_urssaf_request_count = fields.Integer(
         string="Urssaf Payment Request Count",
         compute="_compute_l10n_fr_urssaf_request",
@@ -798,8 +805,12 @@ class AccountMove(models.Model):
         ]
         submissions = client.submit_payment_requests(payloads) if payloads else []
         before = moves.sudo().l10n_fr_urssaf_request_ids
+        history = []
         for move, payload, submission in zip(moves, payloads, submissions, strict=True):
-            results[move] = move._l10n_fr_urssaf_record(client, payload, submission)
+            results[move] = move._l10n_fr_urssaf_record(
+                client, payload, submission, history
+            )
+        self.env["l10n.fr.urssaf.payment.request"]._create_history(history)
         # The journal names the requests this call created; committed with them.
         client.on_exchange.know(moves.sudo().l10n_fr_urssaf_request_ids - before)
         client.on_exchange.flush(durable=False)
@@ -862,8 +873,11 @@ class AccountMove(models.Model):
             },
         )
 
-    def _l10n_fr_urssaf_record(self, client, payload, submission):
-        """Record one submission result (:class:`lib.client.SubmissionResult`)."""
+    def _l10n_fr_urssaf_record(self, client, payload, submission, history):
+        """Record one submission result (:class:`lib.client.SubmissionResult`).
+
+        :param history: list the request's status history row is added to
+        """
         _ = self.env._
         explain = self.env["res.company"]._l10n_fr_urssaf_explain
         Request = self.env["l10n.fr.urssaf.payment.request"].sudo()
@@ -889,7 +903,7 @@ class AccountMove(models.Model):
             if info:
                 # Ours, from a sending whose answer was lost: adopt it.
                 request = Request.create(dict(values, state="to_reconcile"))
-                request._apply_info(info, now)
+                history.append(request._apply_info(info, now))
                 message = _(
                     "Urssaf already had this invoice from an earlier sending whose "
                     "answer was lost; it is now followed here."
@@ -907,14 +921,13 @@ class AccountMove(models.Model):
                     next_check=now + timedelta(minutes=5),
                 )
             )
-            message = _(
+            message = note = _(
                 "Sent to Urssaf: payment request %(id)s. The customer will be asked "
                 "to validate it.",
                 id=request.urssaf_id,
             )
-            request._post_note(message)
-            return "sent", message
-        if outcome == "rejected":
+            result = "sent"
+        elif outcome == "rejected":
             message = self.env["res.company"]._l10n_fr_urssaf_explain_codes(
                 submission.errors
             )
@@ -926,10 +939,10 @@ class AccountMove(models.Model):
                     error_message=message,
                 )
             )
-            request._post_note(_("Urssaf rejected the invoice:\n%(why)s", why=message))
-            return "rejected", message
-        if outcome == "unknown":
-            message = _(
+            note = _("Urssaf rejected the invoice:\n%(why)s", why=message)
+            result = "rejected"
+        elif outcome == "unknown":
+            message = note = _(
                 "The Urssaf answer was lost: Urssaf may have received the invoice. "
                 "It will be checked by its number; do not send it again meanwhile."
             )
@@ -942,9 +955,12 @@ class AccountMove(models.Model):
                     next_check=now,
                 )
             )
-            request._post_note(message)
-            return "unknown", message
-        return "not_sent", explain(submission.error)
+            result = "unknown"
+        else:
+            return "not_sent", explain(submission.error)
+        request._post_note(note)
+        history.append(request._history_values("M050", submission.exchange_ref, now))
+        return result, message
 
     def _l10n_fr_urssaf_find_own(self, client, payload):
         """The request Urssaf holds under this number, if it is this very
@@ -1074,13 +1090,17 @@ class AccountMove(models.Model):
         if comment:
             message += " " + comment
         if held:
+            now = fields.Datetime.now()
             request.sudo().write(
                 {
                     "state": "cancel_requested",
                     "cancel_reason": reason,
                     "cancel_comment": comment,
-                    "next_check": fields.Datetime.now() + timedelta(hours=1),
+                    "next_check": now + timedelta(hours=1),
                 }
+            )
+            request._create_history(
+                [request._history_values("cancellation", None, now)]
             )
             message += " " + self.env._(
                 "Urssaf still holds payment request %(id)s: send the cancellation "

@@ -12,6 +12,7 @@ from ..lib.codes import (
     MAX_ITEMS_PER_CALL,
     PAYMENT_STATUSES,
     UNCONFIRMED_PAYMENT_STATUSES,
+    payment_status_label,
 )
 from ..lib.exceptions import UrssafAuthError, UrssafError
 from ..lib.simulator.errors import SimulatorError
@@ -24,11 +25,15 @@ _lt = LazyTranslate(__name__)
 
 
 def _search(client, ids, numbers):
-    """Urssaf's answer for ids and invoice numbers (lib only: runs in a thread)."""
+    """Urssaf's answer for ids and invoice numbers, and the exchange ref of
+    the call by numbers, the one that misses a request without id (lib only:
+    runs in a thread)."""
     infos = client.search_by_ids(ids).items if ids else []
+    numbers_ref = None
     if numbers:
         infos += client.search_by_invoice_numbers(numbers).items
-    return infos
+        numbers_ref = client.last_exchange_ref
+    return infos, numbers_ref
 
 
 def is_own(info, customer_id, amount, record):
@@ -252,6 +257,12 @@ class L10nFrUrssafPaymentRequest(models.Model):
     is_simulation = fields.Boolean(
         string="Local Simulation", compute="_compute_is_simulation"
     )
+    status_history_ids = fields.One2many(
+        "l10n.fr.urssaf.request.status",
+        "request_id",
+        string="Status History",
+        readonly=True,
+    )
 
     _sql_constraints = [
         (
@@ -430,7 +441,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                             keys = batches[index + 1]._search_keys()
                             calls.append(worker.submit(_search, client, *keys))
                         try:
-                            infos = calls[index].result()
+                            found = calls[index].result()
                         except UrssafAuthError as exc:
                             for call in calls[index + 1 :]:
                                 call.cancel()
@@ -443,8 +454,8 @@ class L10nFrUrssafPaymentRequest(models.Model):
                         else:
                             run_guarded(
                                 batch,
-                                lambda records, infos=infos: records._apply_search(
-                                    infos
+                                lambda records, found=found: records._apply_search(
+                                    *found
                                 ),
                                 lambda request, exc: errors.update(
                                     {request: request._fault(exc)}
@@ -484,9 +495,12 @@ class L10nFrUrssafPaymentRequest(models.Model):
         )
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
-    def _apply_search(self, infos):
+    def _apply_search(self, infos, numbers_ref=None):
         """Record a search's answer for this batch; requests another worker is
-        refreshing are left to it."""
+        refreshing are left to it.
+
+        :param numbers_ref: exchange ref of the search by invoice numbers
+        """
         requests = self._lock()
         by_id = {r.urssaf_id: r for r in requests if r.urssaf_id}
         by_number = {r.name: r for r in requests if not r.urssaf_id}
@@ -507,14 +521,16 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 found[request] = info
         now = fields.Datetime.now()
         unchanged = requests.browse()
+        history = []
         for request in requests:
             info = found.get(request)
             if info is None:
-                request._apply_missing(now)
+                history.append(request._apply_missing(now, numbers_ref))
             elif request._status_changed(info):
-                request._apply_info(info, now)
+                history.append(request._apply_info(info, now))
             else:
                 unchanged |= request
+        self._create_history(history)
         # Most polls change nothing: one UPDATE per next-check date.
         for next_check, group in unchanged.grouped(
             lambda r: r._next_check(r.state, now, r.status_date)
@@ -592,18 +608,20 @@ class L10nFrUrssafPaymentRequest(models.Model):
             )
         )
 
-    def _apply_missing(self, now):
+    def _apply_missing(self, now, exchange_ref):
+        """Record that a search did not find this request; returns the history
+        row to create when its state changes, else None."""
         if self.urssaf_id:
             # Urssaf lost track of a request it gave us an id for: keep
             # polling, an employee should look.
             _logger.warning("Urssaf payment request %s not found", self.id)
             self.write({"last_check": now, "next_check": now + RETRY_DELAY})
-            return
+            return None
         if not self.last_check:
             # One search that misses may be too early: confirm it later
             # before the invoice is released.
             self.write({"last_check": now, "next_check": now + RETRY_DELAY / 4})
-            return
+            return None
         # Answer lost at sending, and two searches found no request with this
         # number: Urssaf never received it, so it may be sent again.
         self.write(
@@ -620,9 +638,13 @@ class L10nFrUrssafPaymentRequest(models.Model):
             }
         )
         self._post_note(self.error_message)
+        return self._history_values("M070", exchange_ref, now)
 
     def _apply_info(self, info, now):
-        """Record what a search returned (:class:`lib.client.PaymentRequestInfo`)."""
+        """Record what a search returned (:class:`lib.client.PaymentRequestInfo`);
+        returns the history row to create when the status changes, else None
+        (the caller creates those of a batch at once)."""
+        before = self._history_key()
         state = STATE_BY_STATUS.get(info.status, "unknown")
         status_changed = info.status != self.status_code
         waiting_cancel = self.state == "cancel_requested"
@@ -671,6 +693,48 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 self._schedule_activity(info)
         if state == "paid":
             self._book_payout()
+        if self._history_key() == before:
+            return None
+        return self._history_values("M070", info.exchange_ref, now, info.status_label)
+
+    # ------------------------------------------------------------- history
+
+    def _history_key(self):
+        return self.status_code, self.state, self.rejection_code
+
+    def _history_values(self, operation, exchange_ref, now, label=None):
+        """This request's status as it stands now, as a status history row.
+
+        :param operation: where it comes from (see the history's operations)
+        :param label: Urssaf's label of the status, if it gave one
+        """
+        if self.state in ("error", "to_reconcile"):
+            reason, comment = self.error_codes, self.error_message
+        elif operation == "cancellation":
+            reason, comment = self.cancel_reason, self.cancel_comment
+        else:
+            reason, comment = self.rejection_code, self.rejection_comment
+        code = self.status_code
+        return {
+            "request_id": self.id,
+            "move_id": self.move_id.id,
+            "company_id": self.company_id.id,
+            "status_code": code,
+            "status_label": label or (code and payment_status_label(code)),
+            "state": self.state,
+            "reason_code": reason,
+            "comment": comment or False,
+            "seen_at": now,
+            "operation": operation,
+            "exchange_ref": exchange_ref,
+        }
+
+    @api.model
+    def _create_history(self, rows):
+        """One create for the rows of a batch (None: nothing changed)."""
+        rows = [row for row in rows if row]
+        if rows:
+            self.env["l10n.fr.urssaf.request.status"].sudo().create(rows)
 
     def _status_message(self, info):
         message = self.env._(

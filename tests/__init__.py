@@ -25,3 +25,4 @@ from . import test_tour_journal
 from . import test_test_book
 from . import test_tour_test_book
 from . import test_going_live
+from . import test_status_history

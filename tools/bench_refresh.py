@@ -400,9 +400,9 @@ def run_cron(registry, simulator, n, trace=False, profile=None):
             commits[0] += 1
             commits[1] += time.perf_counter() - started
 
-    def apply_search(requests, infos):
+    def apply_search(requests, *args):
         marks.append((time.perf_counter(), thread.query_count, thread.query_time))
-        return original_batch(requests, infos)
+        return original_batch(requests, *args)
 
     with registry.cursor() as cr, ExitStack() as patches:
         env = api.Environment(cr, SUPERUSER_ID, {})

@@ -1,7 +1,9 @@
 import {registry} from "@web/core/registry";
 
 const exchanges = ".o_form_view .oe_stat_button[name='action_l10n_fr_urssaf_exchanges']";
-const row = (operation) => `.o_list_view .o_data_row:contains(${operation})`;
+// Rows of the journal's list, not of the request's status history.
+const row = (operation) =>
+    `.o_list_view .o_data_row:has(td[name='duration_ms']):contains(${operation})`;
 
 registry.category("web_tour.tours").add("l10n_fr_urssaf_journal", {
     steps: () => [
