@@ -183,7 +183,6 @@ class CustomerStatus:
     label: str
     activated_at: datetime | None = None
     raw: dict = field(default_factory=dict, repr=False)
-    exchange_ref: str | None = None
 
     @property
     def active(self):
@@ -237,9 +236,10 @@ def _error_list(body):
 
 def _outcome(error, codes):
     """Journal outcome of a call (see :class:`Exchange`)."""
+    if set(codes) == {"ERR_RECHERCHE_VIDE"}:
+        return "ok"  # "nothing found" is a normal answer to a search
     if isinstance(error, UrssafBusinessError):
-        # "Nothing found" is a normal answer to a search.
-        return "ok" if set(codes) == {"ERR_RECHERCHE_VIDE"} else "refused"
+        return "refused"
     if isinstance(error, UrssafAuthError):
         return "auth"
     if isinstance(error, UrssafOutcomeUnknownError):
@@ -634,7 +634,6 @@ class UrssafClient:
             if code == ACCOUNT_ACTIVE
             else None,
             raw=body,
-            exchange_ref=self.last_exchange_ref,
         )
 
     def submit_payment_requests(self, payloads):

@@ -811,9 +811,10 @@ class AccountMove(models.Model):
                 client, payload, submission, history
             )
         self.env["l10n.fr.urssaf.payment.request"]._create_history(history)
-        # The journal names the requests this call created; committed with them.
+        # The journal names the requests this call created, and keeps what
+        # was sent whatever happens to this transaction.
         client.on_exchange.know(moves.sudo().l10n_fr_urssaf_request_ids - before)
-        client.on_exchange.flush(durable=False)
+        client.on_exchange.flush()
         locked.filtered("l10n_fr_urssaf_queued_by_id").sudo().write(
             {"l10n_fr_urssaf_queued_by_id": False}
         )

@@ -48,7 +48,8 @@ class ExchangeJournal:
 
     def flush(self, durable=True):
         """Write the exchanges reported so far; ``durable=False`` when the
-        caller commits right after (or the transaction is the journal's)."""
+        caller commits right after. A failure to write is logged (without the
+        bodies, which hold personal data) and never stops the business work."""
         entries = []
         while self._pending:
             entries.append(self._pending.popleft())
@@ -58,14 +59,22 @@ class ExchangeJournal:
         if durable and self.env["account.move"]._can_commit():
             try:
                 with self.env.registry.cursor() as cr:
-                    cr.execute(query)
+                    cr.execute(query, log_exceptions=False)
                 return
-            except Exception:  # pylint: disable=broad-except
+            except Exception as exc:  # pylint: disable=broad-except
                 # E.g. a company or user created in this very transaction.
-                _logger.warning(
-                    "Urssaf journal: written in the transaction instead", exc_info=True
-                )
-        self.env.cr.execute(query)
+                _logger.info("Urssaf journal: own cursor refused (%r)", _reason(exc))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.error(
+                "Urssaf journal: %d exchanges of %s not written (%r)",
+                len(entries),
+                self.company.display_name,
+                _reason(exc),
+            )
+            return
         self.env["l10n.fr.urssaf.exchange"].invalidate_model()
 
     def _insert_query(self, entries):
@@ -135,7 +144,8 @@ def _record_keys(record):
     """The identifiers by which an exchange names ``record``."""
     if record._name == "res.partner":
         keys = {("customer", record.l10n_fr_urssaf_customer_id)}
-        if record.email:
+        # By e-mail only until registered: several customers may share one.
+        if record.email and not record.l10n_fr_urssaf_customer_id:
             keys.add(("email", record.email.strip().lower()))
     else:  # an invoice or a payment request: its number, the request's id
         keys = {("invoice", record.name)}
@@ -144,10 +154,15 @@ def _record_keys(record):
     return {key for key in keys if key[1]}
 
 
+def _reason(exc):
+    """What went wrong, without the query's values (bodies)."""
+    return getattr(exc, "pgcode", None) or type(exc).__name__
+
+
 def _dump(body):
     if body is None:
         return None
     if isinstance(body, str):
-        return body
+        return body.replace("\x00", "")  # PostgreSQL text holds no NUL
     # Compact: the C encoder (indented JSON is built in Python, 10 x slower).
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -10,7 +10,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
 
-from ..lib.redact import redact
+from ..lib.redact import REDACTED, redact
 from .res_company import ENVIRONMENTS
 
 _logger = logging.getLogger(__name__)
@@ -168,7 +168,8 @@ class L10nFrUrssafExchange(models.Model):
         """Delete the exchanges older than each company's retention, in
         batches, committing after each so that a timeout loses nothing."""
         now = fields.Datetime.now()
-        for company in self.env["res.company"].sudo().search([]):
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        for company in companies.search([]):
             years = company.l10n_fr_urssaf_journal_retention
             if years <= 0:
                 continue  # kept forever
@@ -194,7 +195,8 @@ def _readable(body, redacted):
     try:
         data = json.loads(body)
     except ValueError:
-        return body  # a text answer (an error page): no structured data
+        # A text answer (an error page) may quote anything.
+        return REDACTED if redacted else body
     return json.dumps(redact(data) if redacted else data, ensure_ascii=False, indent=2)
 
 

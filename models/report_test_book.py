@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 # What Urssaf's test book asks for, in its order.
@@ -15,6 +16,13 @@ class ReportTestBook(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         exchanges = self.env["l10n.fr.urssaf.exchange"].browse(docids)
+        if "production" in exchanges.mapped("environment"):
+            raise UserError(
+                self.env._(
+                    "The test book is made of sandbox or simulation exchanges: "
+                    "production ones are real customers'."
+                )
+            )
         # Full bodies for accounting managers, redacted ones for the others.
         full = self.env.user.has_group("account.group_account_manager")
         labels = {

@@ -56,7 +56,8 @@ class ResCompany(models.Model):
         default=10,
         help="Every call to Urssaf is journaled (what was sent and answered). "
         "Entries older than this are deleted every night; 10 years is the "
-        "retention of accounting records in France. 0 keeps them forever.",
+        "retention of accounting records in France, and the minimum. 0 keeps them "
+        "forever.",
     )
     l10n_fr_urssaf_client_id = fields.Char(
         string="Urssaf Client ID",
@@ -152,6 +153,20 @@ class ResCompany(models.Model):
                         "digits of the SIRET, without spaces; got %(number)s.",
                         company=company.display_name,
                         number=number,
+                    )
+                )
+
+    @api.constrains("l10n_fr_urssaf_journal_retention")
+    def _check_l10n_fr_urssaf_journal_retention(self):
+        # The exchanges back invoices: the accounting retention is a minimum.
+        for company in self:
+            years = company.l10n_fr_urssaf_journal_retention
+            if years and years < 10:
+                raise ValidationError(
+                    self.env._(
+                        "Urssaf exchanges back your invoices: keep them at least 10 "
+                        "years, the retention of accounting records (0 keeps them "
+                        "forever)."
                     )
                 )
 

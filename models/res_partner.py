@@ -712,7 +712,8 @@ class ResPartner(models.Model):
             with company._l10n_fr_urssaf_client(partners) as client:
                 for partner in partners:
                     error = partner._l10n_fr_urssaf_send_registration(client, company)
-                    client.on_exchange.flush()
+                    # A success is committed below; a failure may be undone.
+                    client.on_exchange.flush(durable=bool(error))
                     if error:
                         failed[partner] = error
                     else:

@@ -163,3 +163,22 @@ class TestTestBook(PaymentRequestCommon):
         )
         self.assertIn("Personal data hidden", html)
         self.assertNotIn("Durand", html)
+
+    def test_a_connection_test_is_not_the_search_of_the_book(self):
+        """Test connection searches nobody's request ("nothing found"): the
+        book's M070 is the search of a request really sent."""
+        _move, request = self.sent_invoice()
+        settings = self.env["res.config.settings"].create({})
+        settings.action_l10n_fr_urssaf_test_connection()
+        probe = self.env["l10n.fr.urssaf.exchange"].search(
+            [("operation", "=", "M070")], limit=1
+        )
+        self.assertEqual(probe.error_codes, "ERR_RECHERCHE_VIDE")
+        wizard = self.produce()
+        self.assertIn("Run now, as the journal had none: M070.", wizard.result)
+        documents = [
+            json.loads(body)
+            for name, body in self.book_files(wizard).items()
+            if name.startswith("M070")
+        ]
+        self.assertIn(request.urssaf_id, json.dumps(documents[0]["response"]))

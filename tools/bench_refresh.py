@@ -124,7 +124,7 @@ def bench_company(env):
     return company or env.ref("base.main_company")
 
 
-def delete_bench_rows(cr):
+def delete_bench_rows(cr, company):
     """Rows of an earlier run (--reuse-db): they would be polled too."""
     for model, table in (("account.move", "account_move"), (MODEL, MODEL_TABLE)):
         cr.execute(
@@ -144,7 +144,9 @@ def delete_bench_rows(cr):
     )
     cr.execute(SQL("DELETE FROM account_move WHERE name LIKE %s", f"{PREFIX}%"))
     # The journal is append-only for the addon; a benchmark database is not.
-    cr.execute(SQL("DELETE FROM l10n_fr_urssaf_exchange"))
+    cr.execute(
+        SQL("DELETE FROM l10n_fr_urssaf_exchange WHERE company_id = %s", company.id)
+    )
 
 
 def journal_size(cr):
@@ -675,8 +677,8 @@ def main():
     try:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            delete_bench_rows(cr)
             company = bench_company(env)
+            delete_bench_rows(cr, company)
             company.l10n_fr_urssaf_environment = "simulation"
             client_id = f"odoo-company-{company.id}"
             urssaf_ids = submit_to_simulator(simulator, client_id, numbers)

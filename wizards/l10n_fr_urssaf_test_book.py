@@ -48,6 +48,9 @@ class L10nFrUrssafTestBook(models.TransientModel):
                     ("environment", "=", company.l10n_fr_urssaf_environment),
                     ("outcome", "=", "ok"),
                     ("operation", "=", operation),
+                    # Not a connection test's search of nobody's request.
+                    ("error_codes", "=", False),
+                    ("link_ids", "!=", False),
                 ],
                 order="started_at desc, id desc",
                 limit=1,
