@@ -210,11 +210,9 @@ class ResCompany(models.Model):
             )
         return problems
 
-    @api.constrains("l10n_fr_urssaf_environment")
-    def _check_l10n_fr_urssaf_going_live(self):
+    def _l10n_fr_urssaf_check_going_live(self):
+        """Refuse to go live while the checklist is not done."""
         for company in self:
-            if company.l10n_fr_urssaf_environment != "production":
-                continue
             problems = company._l10n_fr_urssaf_going_live_problems()
             if problems:
                 raise ValidationError(
@@ -226,9 +224,25 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_urssaf_owned(self.browse(), vals, ["l10n_fr_urssaf_test_book_date"])
+        companies = super().create(vals_list)
+        companies.filtered(
+            lambda company: company.l10n_fr_urssaf_environment == "production"
+        )._l10n_fr_urssaf_check_going_live()
+        return companies
+
     def write(self, vals):
         # The checklist to go live must not be faked.
         check_urssaf_owned(self, vals, ["l10n_fr_urssaf_test_book_date"])
+        # Checked when going live only: a company live before keeps saving.
+        going_live = self.browse()
+        if vals.get("l10n_fr_urssaf_environment") == "production":
+            going_live = self.filtered(
+                lambda company: company.l10n_fr_urssaf_environment != "production"
+            )
         # A token belongs to the credentials and environment that obtained it.
         keys = {"l10n_fr_urssaf_environment", "l10n_fr_urssaf_client_id"}
         if keys.intersection(vals) or "l10n_fr_urssaf_client_secret" in vals:
@@ -263,6 +277,7 @@ class ResCompany(models.Model):
             self.env.add_to_compute(
                 self.env["account.move"]._fields["l10n_fr_urssaf_state"], moves
             )
+        going_live._l10n_fr_urssaf_check_going_live()
         return result
 
     def _l10n_fr_urssaf_simulator(self):

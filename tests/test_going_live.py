@@ -76,3 +76,30 @@ class TestGoingLive(UrssafCommon):
                 {"l10n_fr_urssaf_test_book_date": "2026-03-02 10:00:00"}
             )
         self.assertFalse(self.company.l10n_fr_urssaf_test_book_date)
+
+    def test_a_company_live_before_keeps_saving_its_settings(self):
+        self.company.write(
+            {
+                "l10n_fr_urssaf_sap_number": "SAP123456789",
+                "l10n_fr_urssaf_journal_id": self.company_data[
+                    "default_journal_bank"
+                ].id,
+                "l10n_fr_urssaf_habilitation_date": "2026-02-01",
+                "l10n_fr_urssaf_environment": "production",
+            }
+        )
+        company = self.company.with_user(self.admin)
+        company.l10n_fr_urssaf_habilitation_date = False
+        with Form(self.env["res.config.settings"].with_user(self.admin)) as form:
+            form.l10n_fr_urssaf_cancellation_email = "annulation@example.fr"
+        self.assertEqual(company.l10n_fr_urssaf_environment, "production")
+
+    def test_new_company_in_production_only_when_ready(self):
+        with self.assertRaisesRegex(ValidationError, "SAP number"):
+            self.env["res.company"].create(
+                {"name": "Live at once", "l10n_fr_urssaf_environment": "production"}
+            )
+        with self.assertRaises(AccessError):
+            self.env["res.company"].with_user(self.admin).create(
+                {"name": "Faked", "l10n_fr_urssaf_test_book_date": "2026-01-01"}
+            )
