@@ -211,8 +211,10 @@ class L10nFrUrssafExchangeLink(models.Model):
     exchange_id = fields.Many2one(
         "l10n.fr.urssaf.exchange", required=True, ondelete="cascade", index=True
     )
-    res_model = fields.Char(required=True)
-    res_id = fields.Many2oneReference(model_field="res_model", required=True)
+    res_model = fields.Char(string="Model", required=True)
+    res_id = fields.Many2oneReference(
+        string="Record", model_field="res_model", required=True
+    )
 
     def init(self):
         self.env.cr.execute(
