@@ -19,6 +19,22 @@ from .common import PAUL
 from .test_payment_request import PaymentRequestCommon
 
 
+def exchange(ref, request, response, operation="M070"):
+    """An exchange as the client reports it."""
+    return Exchange(
+        ref=ref,
+        operation=operation,
+        method="POST",
+        path="/demandePaiement/rechercher",
+        started_at=datetime(2026, 1, 5, 9, 0),
+        duration_ms=12,
+        http_status=200,
+        request=request,
+        response=response,
+        outcome="ok",
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestExchangeJournal(PaymentRequestCommon):
     @classmethod
@@ -206,17 +222,11 @@ class TestExchangeJournal(PaymentRequestCommon):
         admin = self.env.ref("base.user_admin")
         journal = ExchangeJournal(self.env.ref("base.main_company").with_user(admin))
         journal(
-            Exchange(
-                ref="own-cursor-test",
+            exchange(
+                "own-cursor-test",
+                {"query": {"idClient": "abc"}},
+                {"idClient": "abc"},
                 operation="M020",
-                method="GET",
-                path="/particulier",
-                started_at=datetime(2026, 1, 5, 9, 0),
-                duration_ms=12,
-                http_status=200,
-                request={"query": {"idClient": "abc"}},
-                response={"idClient": "abc"},
-                outcome="ok",
             )
         )
         self.addCleanup(self._delete_committed, "own-cursor-test")
@@ -236,30 +246,23 @@ class TestExchangeJournal(PaymentRequestCommon):
     def test_a_journal_failure_never_stops_the_work(self):
         """An answer the database cannot store as is is cleaned; a row it
         refuses is logged without its content, and the work goes on."""
-        exchange = Exchange(
-            ref="journal-failure-test",
-            operation="M070",
-            method="POST",
-            path="/demandePaiement/rechercher",
-            started_at=datetime(2026, 1, 5, 9, 0),
-            duration_ms=12,
-            http_status=200,
-            request={"numFactureTiers": ["SECRET-NUMBER"]},
-            response="bad\x00answer",
-            outcome="ok",
+        entry = exchange(
+            "journal-failure-test",
+            {"numFactureTiers": ["SECRET-NUMBER"]},
+            "bad\x00answer",
         )
         journal = ExchangeJournal(self.company)
-        journal(exchange)
+        journal(entry)
         journal.flush()
-        stored = self.journal(("ref", "=", exchange.ref))
+        stored = self.journal(("ref", "=", entry.ref))
         self.assertEqual(stored.sudo().response_body, "badanswer")
         invoicing = stored.with_user(self.users["invoicing_user"])
         self.assertEqual(invoicing.response_text, "***")
-        journal(exchange)  # the same reference twice: refused by the database
+        journal(entry)  # the same reference twice: refused by the database
         with self.assertLogs(exchange_journal.__name__, "ERROR") as logs:
             journal.flush()
         self.assertNotIn("SECRET-NUMBER", "".join(logs.output))
-        self.assertEqual(len(self.journal(("ref", "=", exchange.ref))), 1)
+        self.assertEqual(len(self.journal(("ref", "=", entry.ref))), 1)
 
     def test_retention_at_least_the_accounting_one(self):
         with self.assertRaises(ValidationError):

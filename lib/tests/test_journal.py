@@ -9,20 +9,11 @@ from lib.codes import TOKEN_PATH
 from lib.exceptions import UrssafBusinessError, UrssafOutcomeUnknownError
 from lib.journal import exchange_keys
 from lib.redact import for_journal, mask_iban
-from lib.simulator import ManualClock, Simulator
-from lib.tests.helpers import ACTIVATION
 from lib.tests.samples import AFTER_SERVICES, customer_payload
 from lib.tests.test_client_simulator import requests_for
 from lib.wsgi_adapter import LOCAL_SIMULATION_URL, wsgi_session
 
 SECRET = "s3cr3t-value"
-
-
-@pytest.fixture
-def sim():
-    sim = Simulator(clock=ManualClock(ACTIVATION))
-    yield sim
-    sim.close()
 
 
 @pytest.fixture
@@ -97,7 +88,8 @@ def test_status_query_is_journaled_as_sent(client, journal, customer_id):
     (exchange,) = journal
     assert exchange.operation == "M020" and exchange.method == "GET"
     assert exchange.request == {"query": {"idClient": customer_id}}
-    assert status.exchange_ref == exchange.ref
+    assert status.customer_id == customer_id
+    assert client.last_exchange_ref == exchange.ref
 
 
 def test_a_batch_of_ten_is_one_exchange(client, journal, customer_id):
