@@ -16,14 +16,14 @@ from .res_company import ENVIRONMENTS
 _logger = logging.getLogger(__name__)
 
 OPERATIONS = [
-    ("token", "Token"),
+    ("token", "Connection (access token)"),
     ("M010", "M010 · Customer registration"),
     ("M020", "M020 · Customer account status"),
     ("M050", "M050 · Payment requests sent"),
     ("M070", "M070 · Payment requests searched"),
 ]
 OUTCOMES = [
-    ("ok", "Answered"),
+    ("ok", "Succeeded"),
     ("refused", "Refused"),
     ("auth", "Credentials refused"),
     ("temporary", "Urssaf unavailable"),
@@ -51,35 +51,44 @@ class L10nFrUrssafExchange(models.Model):
     started_at = fields.Datetime(
         string="Date", required=True, readonly=True, index=True
     )
-    duration_ms = fields.Integer(string="Duration (ms)", readonly=True)
-    http_status = fields.Integer(string="HTTP status", readonly=True)
+    duration_ms = fields.Integer(
+        string="Duration (ms)", readonly=True, aggregator="avg"
+    )
+    http_status = fields.Integer(string="HTTP status", readonly=True, aggregator=None)
     outcome = fields.Selection(OUTCOMES, required=True, readonly=True)
     error_codes = fields.Char(string="Urssaf codes", readonly=True)
     error = fields.Char(readonly=True)
     item_count = fields.Integer(string="Items", readonly=True)
     request_body = fields.Text(
-        string="Request", readonly=True, groups="account.group_account_manager"
+        string="Request body", readonly=True, groups="account.group_account_manager"
     )
     response_body = fields.Text(
-        string="Answer", readonly=True, groups="account.group_account_manager"
+        string="Answer body", readonly=True, groups="account.group_account_manager"
     )
     # As shown: indented, the personal data hidden from non-managers.
-    request_text = fields.Text(string="Sent", compute="_compute_texts")
-    response_text = fields.Text(string="Answered", compute="_compute_texts")
+    request_text = fields.Text(string="Sent to Urssaf", compute="_compute_texts")
+    response_text = fields.Text(string="Urssaf's answer", compute="_compute_texts")
     redacted = fields.Boolean(compute="_compute_texts")
     link_ids = fields.One2many(
         "l10n.fr.urssaf.exchange.link", "exchange_id", string="Links", readonly=True
     )
     partner_ids = fields.Many2many(
-        "res.partner", string="Customers", compute="_compute_linked"
+        "res.partner",
+        string="Customers",
+        compute="_compute_linked",
+        search="_search_partner_ids",
     )
     move_ids = fields.Many2many(
-        "account.move", string="Invoices", compute="_compute_linked"
+        "account.move",
+        string="Invoices",
+        compute="_compute_linked",
+        search="_search_move_ids",
     )
     payment_request_ids = fields.Many2many(
         "l10n.fr.urssaf.payment.request",
         string="Payment Requests",
         compute="_compute_linked",
+        search="_search_payment_request_ids",
     )
 
     _sql_constraints = [
@@ -115,6 +124,27 @@ class L10nFrUrssafExchange(models.Model):
             exchange.payment_request_ids = [
                 Command.set(ids.get("l10n.fr.urssaf.payment.request", []))
             ]
+
+    def _search_about(self, model, operator, value):
+        """Exchanges about the records of ``model`` matching ``value``: ids,
+        or a name typed in the search bar."""
+        records = self.env[model]
+        if isinstance(value, str):
+            records = records.search([("display_name", operator, value)])
+        else:
+            records = records.browse(
+                value if isinstance(value, list | tuple) else [value]
+            )
+        return self._domain_about(records)
+
+    def _search_partner_ids(self, operator, value):
+        return self._search_about("res.partner", operator, value)
+
+    def _search_move_ids(self, operator, value):
+        return self._search_about("account.move", operator, value)
+
+    def _search_payment_request_ids(self, operator, value):
+        return self._search_about("l10n.fr.urssaf.payment.request", operator, value)
 
     @api.model
     def _domain_about(self, records):

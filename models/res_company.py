@@ -204,8 +204,10 @@ class ResCompany(models.Model):
         ):
             problems.append(
                 _(
-                    "Produce the Urssaf test book in the sandbox, or enter the date "
-                    "Urssaf granted your production access (habilitation)."
+                    "Produce the Urssaf test book in the sandbox (choose Urssaf "
+                    "sandbox, register a test customer, send one invoice, then Urssaf "
+                    "test book), or enter the date Urssaf granted your production "
+                    "access (habilitation)."
                 )
             )
         return problems

@@ -85,6 +85,16 @@ class TestExchangeJournal(PaymentRequestCommon):
             "30",
         )
         self.assertEqual(move.l10n_fr_urssaf_exchange_count, 2)
+        # Found from the search bar by invoice number, customer or request.
+        Exchange = self.env["l10n.fr.urssaf.exchange"]
+        self.assertEqual(
+            Exchange.search([("move_ids", "ilike", move.name)]), sent | searched
+        )
+        self.assertIn(sent, Exchange.search([("partner_ids", "ilike", partner.name)]))
+        self.assertEqual(
+            Exchange.search([("payment_request_ids", "in", request.ids)]),
+            sent | searched,
+        )
         action = request.action_l10n_fr_urssaf_exchanges()
         self.assertEqual(
             self.env[action["res_model"]].search(action["domain"]), sent | searched

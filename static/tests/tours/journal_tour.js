@@ -3,7 +3,7 @@ import {registry} from "@web/core/registry";
 const exchanges = ".o_form_view .oe_stat_button[name='action_l10n_fr_urssaf_exchanges']";
 // Rows of the journal's list, not of the request's status history.
 const row = (operation) =>
-    `.o_list_view .o_data_row:has(td[name='duration_ms']):contains(${operation})`;
+    `.o_list_view .o_data_row:has(td[name='outcome']):contains(${operation})`;
 
 registry.category("web_tour.tours").add("l10n_fr_urssaf_journal", {
     steps: () => [
@@ -23,7 +23,7 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_journal", {
         },
         {
             content: "Urssaf's answer is shown",
-            trigger: ".o_form_view .o_field_widget[name='outcome']:contains(Answered)",
+            trigger: ".o_form_view .o_field_widget[name='outcome']:contains(Succeeded)",
         },
         {
             content: "What was sent names the invoice, without the customer's identity",
