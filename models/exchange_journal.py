@@ -56,13 +56,7 @@ class ExchangeJournal:
         if not entries:
             return
         query = self._insert_query(entries)
-        if not durable:
-            # The batch's own transaction, committed right after: no savepoint
-            # (two more queries per call on the refresh's hot path); the
-            # values cannot be refused (unique random refs, no NUL).
-            self.env.cr.execute(query, log_exceptions=False)
-            return
-        if self.env["account.move"]._can_commit():
+        if durable and self.env["account.move"]._can_commit():
             try:
                 with self.env.registry.cursor() as cr:
                     cr.execute(query, log_exceptions=False)
@@ -86,7 +80,7 @@ class ExchangeJournal:
     def _insert_query(self, entries):
         """One statement for the exchanges and their links: the refresh writes
         one per call of 10 requests, on its hot path (no ORM create)."""
-        rows, links = [], ([], [], [])  # refs, models, ids
+        rows, links = [], []
         for exchange in entries:
             items = exchange.request if isinstance(exchange.request, list) else None
             rows.append(
@@ -116,10 +110,11 @@ class ExchangeJournal:
             found = set()
             for key in exchange_keys(exchange):
                 found |= self._known.get(key, set())
-            for model, res_id in sorted(found):
-                links[0].append(exchange.ref)
-                links[1].append(model)
-                links[2].append(res_id)
+            links += [
+                SQL("(%s, %s, %s)", exchange.ref, model, res_id)
+                for model, res_id in sorted(found)
+            ]
+        links = links or [SQL("(NULL::varchar, NULL::varchar, NULL::int)")]
         return SQL(
             "WITH exchange AS (INSERT INTO l10n_fr_urssaf_exchange (ref, company_id, "
             "environment, user_id, operation, method, path, started_at, "
@@ -128,10 +123,10 @@ class ExchangeJournal:
             "write_date) VALUES %s RETURNING id, ref) "
             "INSERT INTO l10n_fr_urssaf_exchange_link (exchange_id, res_model, "
             "res_id) SELECT exchange.id, link.res_model, link.res_id FROM exchange "
-            "JOIN unnest(%s::varchar[], %s::varchar[], %s::int[]) "
-            "AS link(ref, res_model, res_id) ON link.ref = exchange.ref",
+            "JOIN (VALUES %s) AS link(ref, res_model, res_id) "
+            "ON link.ref = exchange.ref",
             SQL(", ").join(rows),
-            *links,
+            SQL(", ").join(links),
         )
 
 
