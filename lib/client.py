@@ -500,10 +500,13 @@ class UrssafClient:
 
     @staticmethod
     def _json_or_none(response):
-        try:
-            return response.json()
-        except ValueError:
-            return None
+        # Decoded once: the caller and the journal entry both read it.
+        if not hasattr(response, "urssaf_json"):
+            try:
+                response.urssaf_json = response.json()
+            except ValueError:
+                response.urssaf_json = None
+        return response.urssaf_json
 
     def _decode(self, response, idempotent):
         """Decoded JSON of a 2xx answer, or the matching exception."""

@@ -49,15 +49,22 @@ SECRET_KEYS = frozenset(
 
 
 def _mask(data, keys, replace):
+    # Scalars are returned without a call: every search answer goes through
+    # here, in the thread that waits for the next one.
     if isinstance(data, dict):
         return {
             key: replace(key, value)
             if str(key).lower() in keys
             else _mask(value, keys, replace)
+            if isinstance(value, dict | list)
+            else value
             for key, value in data.items()
         }
     if isinstance(data, list):
-        return [_mask(item, keys, replace) for item in data]
+        return [
+            _mask(item, keys, replace) if isinstance(item, dict | list) else item
+            for item in data
+        ]
     return data
 
 

@@ -426,20 +426,27 @@ class L10nFrUrssafPaymentRequest(models.Model):
             errors.update(dict.fromkeys(elsewhere, self._elsewhere_message()))
             requests -= elsewhere
         for company, company_requests in requests.grouped("company_id").items():
+            # Each batch prefetches its own rows only: the cache is cleared at
+            # each commit, and a slice would read up to 1,000 rows again. The
+            # keys are read now, while the first fetch is in the cache.
             batches = [
-                company_requests[start : start + MAX_ITEMS_PER_CALL]
+                company_requests.browse(
+                    company_requests._ids[start : start + MAX_ITEMS_PER_CALL]
+                )
                 for start in range(0, len(company_requests), MAX_ITEMS_PER_CALL)
             ]
+            keys = [batch._search_keys() for batch in batches]
             try:
                 with (
                     company._l10n_fr_urssaf_client(company_requests) as client,
                     ThreadPoolExecutor(max_workers=1) as worker,
                 ):
-                    calls = [worker.submit(_search, client, *batches[0]._search_keys())]
+                    calls = [worker.submit(_search, client, *keys[0])]
                     for index, batch in enumerate(batches):
                         if index + 1 < len(batches):
-                            keys = batches[index + 1]._search_keys()
-                            calls.append(worker.submit(_search, client, *keys))
+                            calls.append(
+                                worker.submit(_search, client, *keys[index + 1])
+                            )
                         try:
                             found = calls[index].result()
                         except UrssafAuthError as exc:

@@ -67,9 +67,10 @@ PREFIX = "BENCH/"
 BATCH = 10
 WALL_TARGET = 1.3
 # Queries per batch, whatever N. Steady state: savepoint, lock, read, now(),
-# one UPDATE per next-check date, release, cron progress (7). A changed
-# request adds its writes and two notes (about 12): a batch may hold 10.
-QUERY_BUDGET = 12
+# one UPDATE per next-check date, release, the journal's row (savepoint,
+# insert, release), cron progress (10). A changed request adds its writes
+# and two notes (about 12): a batch may hold 10.
+QUERY_BUDGET = 11
 QUERY_BUDGET_PER_CHANGE = 20
 # Simulator settings that move requests and links by themselves.
 AUTOMATIC_DELAYS = (

@@ -544,10 +544,12 @@ class Simulator:
                 "ERR_NBRE_MAX_RESULTAT", f"{MAX_ITEMS_PER_CALL} critères maximum"
             )
         by_id = bool(body.get("idDemandePaiements"))
+        keys = list(dict.fromkeys(keys))
+        stored = self.store.payment_requests_by_id(keys) if by_id else {}
         found, errors = [], []
-        for key in dict.fromkeys(keys):
+        for key in keys:
             if by_id:
-                dp = self.store.get_payment_request(key)
+                dp = stored.get(key)
                 dp = dp if dp and dp["provider"] == provider else None
             else:
                 dp = self.store.payment_request_by_invoice(provider, key)

@@ -238,6 +238,12 @@ class Store:
     def get_payment_request(self, id_dp):
         return self._row("SELECT * FROM payment_requests WHERE id = ?", (id_dp,))
 
+    def payment_requests_by_id(self, ids):
+        """``{id: request}`` of those of ``ids`` that exist, in one query."""
+        marks = ", ".join("?" for _ in ids)
+        rows = self._rows(f"SELECT * FROM payment_requests WHERE id IN ({marks})", ids)
+        return {row["id"]: row for row in rows}
+
     def payment_request_by_invoice(self, provider, num_facture):
         return self._row(
             "SELECT * FROM payment_requests WHERE provider = ? AND num_facture = ?",

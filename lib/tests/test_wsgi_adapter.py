@@ -93,3 +93,65 @@ def test_response_object():
     )
     assert response.headers["content-type"].startswith("text/plain")
     assert response.url == "http://app.invalid/p?a=1&b=%C3%A9"
+
+
+def test_environ_as_a_server_builds_it():
+    seen = {}
+
+    def app(environ, start_response):
+        seen.update(environ)
+        start_response("204 No Content", [])
+        return []
+
+    session = wsgi_session(app, "http://app.invalid:8080")
+    session.get(
+        "http://app.invalid:8080/a%20b/c?x=%C3%A9",
+        headers={"X-Trace": "t1", "Accept": "application/json"},
+        timeout=1,
+    )
+    assert (seen["REQUEST_METHOD"], seen["PATH_INFO"], seen["QUERY_STRING"]) == (
+        "GET",
+        "/a b/c",
+        "x=%C3%A9",
+    )
+    assert (seen["SERVER_NAME"], seen["SERVER_PORT"], seen["HTTP_HOST"]) == (
+        "app.invalid",
+        "8080",
+        "app.invalid:8080",
+    )
+    assert seen["HTTP_X_TRACE"] == "t1"
+    assert seen["HTTP_ACCEPT"] == "application/json"
+    assert seen["CONTENT_LENGTH"] == "0"
+    assert "HTTP_CONTENT_LENGTH" not in seen
+
+
+def test_no_proxy_settings_read_in_process(client, monkeypatch):
+    """Proxies and .netrc never apply to an in-process call: reading them at
+    each call cost more than the simulator's answer."""
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("proxy settings read")
+
+    monkeypatch.setattr(requests.utils, "get_environ_proxies", forbidden)
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies", forbidden)
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    assert client.register_customer(customer_payload())
+
+
+def test_answer_decoded_once(client, monkeypatch):
+    """The caller and the journal entry share one decoding of the answer."""
+    decoded = []
+    json = requests.Response.json
+
+    def counting(response, **kwargs):
+        decoded.append(response.url)
+        return json(response, **kwargs)
+
+    monkeypatch.setattr(requests.Response, "json", counting)
+    entries = []
+    client.on_exchange = entries.append
+    client.fetch_token()
+    decoded.clear()
+    client.submit_payment_requests([payment_payload("A")])
+    assert len(decoded) == 1
+    assert entries[-1].response[0]["numFactureTiers"] == "A"
