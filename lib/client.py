@@ -500,7 +500,8 @@ class UrssafClient:
 
     @staticmethod
     def _json_or_none(response):
-        # Decoded once: the caller and the journal entry both read it.
+        # Once for the caller and the journal entry: decoding a search answer
+        # is on the refresh's critical path (the thread waiting for Urssaf).
         if not hasattr(response, "urssaf_json"):
             try:
                 response.urssaf_json = response.json()

@@ -49,17 +49,18 @@ SECRET_KEYS = frozenset(
 
 
 def _mask(data, keys, replace):
-    # Scalars are returned without a call: every search answer goes through
-    # here, in the thread that waits for the next one.
+    # Scalars are kept without a call: every search answer goes through here,
+    # in the thread waiting for Urssaf.
     if isinstance(data, dict):
-        return {
-            key: replace(key, value)
-            if str(key).lower() in keys
-            else _mask(value, keys, replace)
-            if isinstance(value, dict | list)
-            else value
-            for key, value in data.items()
-        }
+        masked = {}
+        for key, value in data.items():
+            if str(key).lower() in keys:
+                masked[key] = replace(key, value)
+            elif isinstance(value, dict | list):
+                masked[key] = _mask(value, keys, replace)
+            else:
+                masked[key] = value
+        return masked
     if isinstance(data, list):
         return [
             _mask(item, keys, replace) if isinstance(item, dict | list) else item

@@ -78,16 +78,18 @@ def _environ(request):
     body = request.body or b""
     if isinstance(body, str):
         body = body.encode("utf-8")
-    default_port = "443" if url.scheme == "https" else "80"
+    port = str(url.port or (443 if url.scheme == "https" else 80))
     environ = {
         "REQUEST_METHOD": request.method,
         "SCRIPT_NAME": "",
-        "PATH_INFO": unquote(url.path or "/", "latin-1"),
+        # PEP 3333: the percent-decoded bytes, as a latin-1 str.
+        "PATH_INFO": unquote(url.path, "latin-1"),
         "QUERY_STRING": url.query,
-        "SERVER_NAME": url.hostname or "localhost",
-        "SERVER_PORT": str(url.port or default_port),
+        "SERVER_NAME": url.hostname,
+        "SERVER_PORT": port,
         "SERVER_PROTOCOL": "HTTP/1.1",
         "CONTENT_LENGTH": str(len(body)),
+        "HTTP_HOST": f"{url.hostname}:{port}" if url.port else url.hostname,
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": url.scheme,
         "wsgi.input": io.BytesIO(body),
@@ -98,11 +100,12 @@ def _environ(request):
     }
     for key, value in request.headers.items():
         name = key.upper().replace("-", "_")
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
         if name == "CONTENT_TYPE":
             environ[name] = value
         elif name != "CONTENT_LENGTH":
             environ[f"HTTP_{name}"] = value
-    environ["HTTP_HOST"] = environ.get("HTTP_HOST", url.netloc)
     return environ
 
 

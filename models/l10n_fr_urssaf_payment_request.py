@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date, split_every
 from odoo.tools.translate import LazyTranslate
 
 from ..lib.codes import (
@@ -414,7 +414,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
         """
         errors = {}
         explain = self.env["res.company"]._l10n_fr_urssaf_explain
-        requests = self.sudo()
+        # Prefetched among themselves: read through an x2many, they would
+        # prefetch through its parents' cache, which each commit clears.
+        requests = self.sudo().with_prefetch()
         requests.fetch(["company_id", "urssaf_id", "name", "environment"])
         elsewhere = requests.filtered(
             lambda r: r.environment != r.company_id.l10n_fr_urssaf_environment
@@ -425,17 +427,17 @@ class L10nFrUrssafPaymentRequest(models.Model):
             elsewhere.next_check = False
             errors.update(dict.fromkeys(elsewhere, self._elsewhere_message()))
             requests -= elsewhere
+        # The search keys of every batch are read now, from the fetch above:
+        # the cron's commit after each batch clears the cache.
+        plan = []
         for company, company_requests in requests.grouped("company_id").items():
-            # Each batch prefetches its own rows only: the cache is cleared at
-            # each commit, and a slice would read up to 1,000 rows again. The
-            # keys are read now, while the first fetch is in the cache.
             batches = [
-                company_requests.browse(
-                    company_requests._ids[start : start + MAX_ITEMS_PER_CALL]
-                )
-                for start in range(0, len(company_requests), MAX_ITEMS_PER_CALL)
+                company_requests.browse(ids)
+                for ids in split_every(MAX_ITEMS_PER_CALL, company_requests.ids)
             ]
             keys = [batch._search_keys() for batch in batches]
+            plan.append((company, company_requests, batches, keys))
+        for company, company_requests, batches, keys in plan:
             try:
                 with (
                     company._l10n_fr_urssaf_client(company_requests) as client,

@@ -141,3 +141,27 @@ class TestCronFaults(PaymentRequestCommon):
             self.company._l10n_fr_urssaf_responsible(move.invoice_user_id),
             salesperson,
         )
+
+    def test_each_batch_read_once_although_commits_clear_the_cache(self):
+        """The cron commits after each batch, which clears the cache: the
+        search keys of every batch are read before, each batch's rows once."""
+        requests = self.due_requests(25)
+        self.env.invalidate_all()
+        Request = type(requests)
+        fetch_query = Request._fetch_query
+        reads = []
+
+        def counting(records, *args, **kwargs):
+            if records._name == requests._name and records:
+                reads.append(records.ids)
+            return fetch_query(records, *args, **kwargs)
+
+        with patch.object(Request, "_fetch_query", counting):
+            errors = requests._refresh(
+                after_batch=lambda batch: self.env.invalidate_all()
+            )
+        self.assertFalse(errors)
+        self.assertEqual(set(requests.mapped("state")), {"validated"})
+        # Every key, then what the journal links to, read up front; then one
+        # read per batch of 10 (the first is still in the cache).
+        self.assertEqual([len(ids) for ids in reads], [25, 25, 10, 5])

@@ -68,8 +68,9 @@ BATCH = 10
 WALL_TARGET = 1.3
 # Queries per batch, whatever N. Steady state: savepoint, lock, read, now(),
 # one UPDATE per next-check date, release, the journal's row (savepoint,
-# insert, release), cron progress (10). A changed request adds its writes
-# and two notes (about 12): a batch may hold 10.
+# insert, release), cron progress: 10, and 11 when the batch's requests fall
+# on two next-check dates. A changed request adds its own writes, history and
+# notes: a batch may hold 10.
 QUERY_BUDGET = 11
 QUERY_BUDGET_PER_CHANGE = 20
 # Simulator settings that move requests and links by themselves.

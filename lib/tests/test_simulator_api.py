@@ -253,6 +253,21 @@ def test_search_by_ids(api, sim, customer):
     assert "errors" not in response.get_json()
 
 
+def test_search_by_ids_answers_in_the_order_asked(api, customer):
+    """Found in one query, answered in the order of the ids asked, each once
+    (another provider's ids: test_search_is_scoped_to_the_provider)."""
+    ids = transmit(api, customer, "F1", "F2", "F3")
+    asked = [ids[2], ids[0], ids[2], "999", ids[1]]
+    body = api.search({"idDemandePaiements": asked}).get_json()
+    assert [i["idDemandePaiement"] for i in body["infoDemandePaiements"]] == [
+        ids[2],
+        ids[0],
+        ids[1],
+    ]
+    assert [e["code"] for e in body["errors"]] == ["ERR_RECHERCHE_VIDE"]
+    assert "999" in body["errors"][0]["description"]
+
+
 def test_search_reports_unknown_ids_as_non_blocking_errors(api, sim, customer):
     (id_dp,) = transmit(api, customer, "F1")
     response = api.search({"idDemandePaiements": [id_dp, "999"]})

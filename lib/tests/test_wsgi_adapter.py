@@ -95,34 +95,69 @@ def test_response_object():
     assert response.url == "http://app.invalid/p?a=1&b=%C3%A9"
 
 
-def test_environ_as_a_server_builds_it():
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs", "expected"),
+    [
+        (
+            "GET",
+            "http://app.invalid:8080/a%20b/%C3%A9%2F?x=%C3%A9",
+            {"headers": {"X-Trace": "t1", "Accept": "application/json"}},
+            {
+                "PATH_INFO": "/a b/é/".encode().decode("latin-1"),
+                "QUERY_STRING": "x=%C3%A9",
+                "SERVER_NAME": "app.invalid",
+                "SERVER_PORT": "8080",
+                "HTTP_HOST": "app.invalid:8080",
+                "HTTP_X_TRACE": "t1",
+                "HTTP_ACCEPT": "application/json",
+                "CONTENT_LENGTH": "0",
+                "body": b"",
+            },
+        ),
+        (
+            "POST",
+            "https://app.invalid/p",
+            {"json": {"é": 1}},
+            {
+                "PATH_INFO": "/p",
+                "QUERY_STRING": "",
+                "SERVER_PORT": "443",
+                "HTTP_HOST": "app.invalid",
+                "CONTENT_TYPE": "application/json",
+                "CONTENT_LENGTH": "13",
+                "body": b'{"\\u00e9": 1}',
+            },
+        ),
+        (
+            "POST",
+            "http://app.invalid/form",
+            {"data": {"a": "b c"}, "headers": {"X-Raw": b"v\xe9"}},
+            {
+                "SERVER_PORT": "80",
+                "CONTENT_TYPE": "application/x-www-form-urlencoded",
+                "CONTENT_LENGTH": "5",
+                "HTTP_X_RAW": "vé",
+                "body": b"a=b+c",
+            },
+        ),
+    ],
+)
+def test_environ_as_a_server_builds_it(method, url, kwargs, expected):
+    """PEP 3333: what the simulator reads is what a WSGI server would give it
+    (the environ is built by hand, werkzeug's builder cost too much)."""
     seen = {}
 
     def app(environ, start_response):
-        seen.update(environ)
+        seen.update(environ, body=environ["wsgi.input"].read())
         start_response("204 No Content", [])
         return []
 
-    session = wsgi_session(app, "http://app.invalid:8080")
-    session.get(
-        "http://app.invalid:8080/a%20b/c?x=%C3%A9",
-        headers={"X-Trace": "t1", "Accept": "application/json"},
-        timeout=1,
-    )
-    assert (seen["REQUEST_METHOD"], seen["PATH_INFO"], seen["QUERY_STRING"]) == (
-        "GET",
-        "/a b/c",
-        "x=%C3%A9",
-    )
-    assert (seen["SERVER_NAME"], seen["SERVER_PORT"], seen["HTTP_HOST"]) == (
-        "app.invalid",
-        "8080",
-        "app.invalid:8080",
-    )
-    assert seen["HTTP_X_TRACE"] == "t1"
-    assert seen["HTTP_ACCEPT"] == "application/json"
-    assert seen["CONTENT_LENGTH"] == "0"
+    session = wsgi_session(app, url.split("/")[0] + "//app.invalid")
+    session.request(method, url, timeout=1, **kwargs)
+    assert {key: seen.get(key) for key in expected} == expected
+    assert seen["REQUEST_METHOD"] == method
     assert "HTTP_CONTENT_LENGTH" not in seen
+    assert "HTTP_CONTENT_TYPE" not in seen
 
 
 def test_no_proxy_settings_read_in_process(client, monkeypatch):
@@ -130,11 +165,10 @@ def test_no_proxy_settings_read_in_process(client, monkeypatch):
     each call cost more than the simulator's answer."""
 
     def forbidden(*args, **kwargs):
-        raise AssertionError("proxy settings read")
+        raise AssertionError("proxy or .netrc settings read")
 
-    monkeypatch.setattr(requests.utils, "get_environ_proxies", forbidden)
-    monkeypatch.setattr(requests.sessions, "get_environ_proxies", forbidden)
-    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    for name in ("get_environ_proxies", "get_netrc_auth"):
+        monkeypatch.setattr(requests.sessions, name, forbidden)
     assert client.register_customer(customer_payload())
 
 
@@ -150,8 +184,11 @@ def test_answer_decoded_once(client, monkeypatch):
     monkeypatch.setattr(requests.Response, "json", counting)
     entries = []
     client.on_exchange = entries.append
-    client.fetch_token()
-    decoded.clear()
     client.submit_payment_requests([payment_payload("A")])
+    decoded.clear()
+    (found,) = client.search_by_invoice_numbers(["A"]).items
     assert len(decoded) == 1
-    assert entries[-1].response[0]["numFactureTiers"] == "A"
+    # The journal keeps its own copy: nothing the caller does reaches it.
+    (kept,) = entries[-1].response["infoDemandePaiements"]
+    assert kept == found.raw
+    assert kept is not found.raw
