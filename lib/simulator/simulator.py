@@ -331,18 +331,24 @@ class Simulator:
     def _schedule(self):
         """Recompute every due time if the delays differ from those they were
         computed with: settings changed, or a file written with other settings
-        or before due times existed. Rare, so a full scan is fine."""
+        or before due times existed. Rare, so a full scan is fine; it reads only
+        the columns due times depend on (no JSON to decode)."""
         basis = dumps([getattr(self.settings, name) for name in DUE_SETTINGS])
         if self.store.meta_get("due_basis") == basis:
             return
         self.store.set_due_times(
             {
                 (link["provider"], link["id_client"]): _due_key(self._link_due(link))
-                for link in self.store.links(status=ACCOUNT_PENDING)
+                for link in self.store.links(
+                    status=ACCOUNT_PENDING,
+                    columns="provider, id_client, status, created_at",
+                )
             },
             {
                 dp["id"]: _due_key(self._dp_due(dp))
-                for dp in self.store.payment_requests(statuses=tuple(AUTO_STEPS))
+                for dp in self.store.payment_requests(
+                    statuses=tuple(AUTO_STEPS), columns="id, status, status_since"
+                )
             },
         )
         self.store.meta_set("due_basis", basis)

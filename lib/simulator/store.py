@@ -126,10 +126,10 @@ class Store:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
-    def _select(self, table, conditions, order):
-        """Rows of ``table`` meeting every ``(clause, value)`` condition whose
-        value is not None (a tuple value fills several ``?``)."""
-        sql, params = f"SELECT * FROM {table} WHERE 1 = 1", []
+    def _select(self, table, conditions, order, columns="*"):
+        """``columns`` of the rows of ``table`` meeting every ``(clause, value)``
+        condition whose value is not None (a tuple value fills several ``?``)."""
+        sql, params = f"SELECT {columns} FROM {table} WHERE 1 = 1", []
         for clause, value in conditions:
             if value is not None:
                 sql += f" AND {clause}"
@@ -236,14 +236,14 @@ class Store:
             (provider, id_client),
         )
 
-    def links(self, id_client=None, status=None, due_by=None):
+    def links(self, id_client=None, status=None, due_by=None, columns="*"):
         """Filter by customer, status and due time (``due_at <= due_by``)."""
         conditions = [
             ("id_client = ?", id_client),
             ("status = ?", status),
             ("due_at <= ?", due_by),
         ]
-        return self._select("links", conditions, "created_at, provider")
+        return self._select("links", conditions, "created_at, provider", columns)
 
     def save_link(self, link):
         self._conn.execute(
@@ -274,9 +274,11 @@ class Store:
             (provider, num_facture),
         )
 
-    def payment_requests(self, provider=None, statuses=None, period=None, due_by=None):
+    def payment_requests(
+        self, provider=None, statuses=None, period=None, due_by=None, columns="*"
+    ):
         """Filter by provider, statuses, ``(first, last)`` invoice dates and due
-        time (``due_at <= due_by``)."""
+        time (``due_at <= due_by``); ``columns`` (SQL) to read only some."""
         first, last = period or (None, None)
         marks = ", ".join("?" for _ in statuses or ())
         conditions = [
@@ -286,7 +288,7 @@ class Store:
             ("date_facture <= ?", last),
             ("due_at <= ?", due_by),
         ]
-        return self._select("payment_requests", conditions, "date_facture, id")
+        return self._select("payment_requests", conditions, "date_facture, id", columns)
 
     def update_payment_request(self, id_dp, **values):
         self._update("payment_requests", {"id": id_dp}, values)
