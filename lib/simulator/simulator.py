@@ -6,7 +6,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import get_args
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -29,7 +29,7 @@ from .errors import SimulatorError, UnknownId
 from .faults import FaultRegistry
 from .identity import IdentityTable, normalize_name
 from .rules import Rejected, parse_timestamp
-from .store import Store
+from .store import Store, dumps
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -42,6 +42,11 @@ AUTO_STEPS = {
     codes.DP_VALIDEE: ("delay_debit", codes.DP_PRELEVEE),
     codes.DP_PRELEVEE: ("delay_transfer", codes.DP_PAYEE),
 }
+# The settings due times are computed from (see ``_schedule``).
+DUE_SETTINGS = tuple(setting for setting, _ in AUTO_STEPS.values()) + (
+    "delay_activation",
+    "activation_expiry",
+)
 MAIN_LINE = (
     codes.DP_INTEGREE,
     codes.DP_ATTENTE_VALIDATION,
@@ -147,6 +152,14 @@ def _after(moment, seconds):
 
 def _iso(moment):
     return moment.isoformat()
+
+
+def _due_key(moment):
+    """``due_at`` text: fixed width (microseconds included, as delays are
+    floats), so that it compares as the moment does."""
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def _value_date(moment):
@@ -304,35 +317,80 @@ class Simulator:
     # -- lifecycle ------------------------------------------------------------------
 
     def _tick(self):
-        """Apply every automatic transition due at the current time."""
+        """Apply every automatic transition due at the current time. Each row
+        stores when its next step is due (indexed), so only those due are read."""
         now = self.now()
         self.store.meta_set("clock", self.clock.state())
-        for link in self.store.links(status=ACCOUNT_PENDING):
+        self._schedule()
+        due_by = _due_key(now)
+        for link in self.store.links(due_by=due_by):
             self._progress_link(link, now)
-        for dp in self.store.payment_requests(statuses=tuple(AUTO_STEPS)):
+        for dp in self.store.payment_requests(due_by=due_by):
             self._progress(dp, now)
 
-    def _progress_link(self, link, now):
+    def _schedule(self):
+        """Recompute every due time if the delays differ from those they were
+        computed with: settings changed, or a file written with other settings
+        or before due times existed. Rare, so a full scan is fine; it reads only
+        the columns due times depend on (no JSON to decode)."""
+        basis = dumps([getattr(self.settings, name) for name in DUE_SETTINGS])
+        if self.store.meta_get("due_basis") == basis:
+            return
+        self.store.set_due_times(
+            {
+                (link["provider"], link["id_client"]): _due_key(self._link_due(link))
+                for link in self.store.links(
+                    status=ACCOUNT_PENDING,
+                    columns="provider, id_client, status, created_at",
+                )
+            },
+            {
+                dp["id"]: _due_key(self._dp_due(dp))
+                for dp in self.store.payment_requests(
+                    statuses=tuple(AUTO_STEPS), columns="id, status, status_since"
+                )
+            },
+        )
+        self.store.meta_set("due_basis", basis)
+
+    def _link_steps(self, link):
+        """``(activation, expiry)`` moments of a pending link (None: never)."""
         created = to_utc(link["created_at"])
         activates_at = _after(created, self.settings.delay_activation)
         expires_at = _after(created, self.settings.activation_expiry)
         if expires_at and activates_at and expires_at < activates_at:
             activates_at = None  # the activation link expires first
+        return activates_at, expires_at
+
+    def _link_due(self, link):
+        if link["status"] != ACCOUNT_PENDING:
+            return None
+        activates_at, expires_at = self._link_steps(link)
+        return activates_at or expires_at
+
+    def _save_link(self, link):
+        self.store.save_link(dict(link, due_at=_due_key(self._link_due(link))))
+
+    def _progress_link(self, link, now):
+        activates_at, expires_at = self._link_steps(link)
         if activates_at and activates_at <= now:
             link.update(status=ACCOUNT_ACTIVE, activated_at=_iso(activates_at))
         elif expires_at and expires_at <= now:
             link["status"] = ACCOUNT_NOT_FINALISED
         else:
             return
-        self.store.save_link(link)
+        self._save_link(link)
+
+    def _dp_due(self, dp):
+        """When the next automatic step of ``dp`` is due (None: never)."""
+        step = AUTO_STEPS.get(dp["status"])
+        if step is None:
+            return None
+        return _after(to_utc(dp["status_since"]), getattr(self.settings, step[0]))
 
     def _progress(self, dp, now):
-        while dp["status"] in AUTO_STEPS:
-            setting, target = AUTO_STEPS[dp["status"]]
-            due = _after(to_utc(dp["status_since"]), getattr(self.settings, setting))
-            if due is None or due > now:
-                return
-            self._transition(dp, target, due)
+        while (due := self._dp_due(dp)) is not None and due <= now:
+            self._transition(dp, AUTO_STEPS[dp["status"]][1], due)
 
     def _transition(self, dp, status, at, **info):
         """Move ``dp`` to ``status`` at ``at`` and persist it."""
@@ -354,6 +412,7 @@ class Simulator:
             status_since=dp["status_since"],
             history=dp["history"],
             info=dp["info"],
+            due_at=_due_key(self._dp_due(dp)),
         )
 
     @staticmethod
@@ -388,7 +447,7 @@ class Simulator:
             else:
                 id_client = customer["id_client"]
                 self._check_known_customer(provider, customer, email, phone)
-            self.store.save_link(
+            self._save_link(
                 {
                     "provider": provider,
                     "id_client": id_client,
@@ -492,23 +551,20 @@ class Simulator:
                 "errors": [exc.error],
             }
         id_dp = str(self.store.next_sequence("payment_request_id", FIRST_DP_ID))
-        self.store.add_payment_request(
-            {
-                "id": id_dp,
-                "provider": provider,
-                "num_facture": number,
-                "id_client": id_client,
-                "date_facture": parse_timestamp(item["dateFacture"]).date().isoformat(),
-                "status": codes.DP_INTEGREE,
-                "status_since": _iso(now),
-                "payload": item,
-                "info": {},
-                "history": [
-                    {"status": codes.DP_INTEGREE, "at": format_api_datetime(now)}
-                ],
-                "created_at": _iso(now),
-            }
-        )
+        dp = {
+            "id": id_dp,
+            "provider": provider,
+            "num_facture": number,
+            "id_client": id_client,
+            "date_facture": parse_timestamp(item["dateFacture"]).date().isoformat(),
+            "status": codes.DP_INTEGREE,
+            "status_since": _iso(now),
+            "payload": item,
+            "info": {},
+            "history": [{"status": codes.DP_INTEGREE, "at": format_api_datetime(now)}],
+            "created_at": _iso(now),
+        }
+        self.store.add_payment_request(dp | {"due_at": _due_key(self._dp_due(dp))})
         return {
             "idClient": id_client,
             "idDemandePaiement": id_dp,
@@ -600,7 +656,7 @@ class Simulator:
                 id_client, provider, (ACCOUNT_PENDING, ACCOUNT_NOT_FINALISED)
             ):
                 link.update(status=ACCOUNT_ACTIVE, activated_at=_iso(moment))
-                self.store.save_link(link)
+                self._save_link(link)
         return self.customer(id_client)
 
     def expire_activation(self, id_client, provider=None):
@@ -609,7 +665,7 @@ class Simulator:
             self._tick()
             for link in self._customer_links(id_client, provider, (ACCOUNT_PENDING,)):
                 link["status"] = ACCOUNT_NOT_FINALISED
-                self.store.save_link(link)
+                self._save_link(link)
         return self.customer(id_client)
 
     def _set_customer_flag(self, id_client, **flags):

@@ -2,7 +2,9 @@
 
 Rows are returned as plain dicts; JSON columns are decoded with exact decimals.
 Timestamps are stored as ISO-8601 UTC strings with second precision, so they
-sort lexicographically.
+sort lexicographically. ``due_at`` (when the next automatic step of a link or
+payment request is due, NULL if none) has a fixed width for the same reason;
+the simulator computes it, as it depends on the settings.
 """
 
 import json
@@ -11,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from decimal import Decimal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -23,16 +25,31 @@ CREATE TABLE IF NOT EXISTS customers (
     created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS links (
     provider TEXT NOT NULL, id_client TEXT NOT NULL, status TEXT NOT NULL,
-    created_at TEXT NOT NULL, activated_at TEXT,
+    created_at TEXT NOT NULL, activated_at TEXT, due_at TEXT,
     PRIMARY KEY (provider, id_client));
 CREATE TABLE IF NOT EXISTS payment_requests (
     id TEXT PRIMARY KEY, provider TEXT NOT NULL, num_facture TEXT NOT NULL,
     id_client TEXT NOT NULL, date_facture TEXT NOT NULL, status TEXT NOT NULL,
     status_since TEXT NOT NULL, payload TEXT NOT NULL, info TEXT NOT NULL,
-    history TEXT NOT NULL, created_at TEXT NOT NULL,
+    history TEXT NOT NULL, created_at TEXT NOT NULL, due_at TEXT,
     UNIQUE (provider, num_facture));
-CREATE INDEX IF NOT EXISTS payment_requests_status ON payment_requests (status);
 """
+# Created once the columns exist (after a migration). Partial: only the rows
+# with an automatic step planned are indexed.
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS payment_requests_status ON payment_requests (status)",
+    "CREATE INDEX IF NOT EXISTS payment_requests_due ON payment_requests (due_at)"
+    " WHERE due_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS links_due ON links (due_at) WHERE due_at IS NOT NULL",
+)
+# Version 1 had no due times; the simulator computes them at its first tick,
+# as no ``due_basis`` is stored (see ``Simulator._schedule``).
+MIGRATIONS = {
+    1: (
+        "ALTER TABLE links ADD COLUMN due_at TEXT",
+        "ALTER TABLE payment_requests ADD COLUMN due_at TEXT",
+    ),
+}
 _JSON_COLUMNS = ("data", "payload", "info", "history")
 _TABLES = ("tokens", "customers", "links", "payment_requests", "meta")
 
@@ -66,11 +83,12 @@ class Store:
         with self._lock:
             self._conn.executescript(SCHEMA)
         with self.transaction():
-            version = self.meta_get("schema_version")
-            if version is None:
-                self.meta_set("schema_version", SCHEMA_VERSION)
-            elif version != SCHEMA_VERSION:
+            version = self.meta_get("schema_version", SCHEMA_VERSION)
+            if version != SCHEMA_VERSION and version not in MIGRATIONS:
                 raise RuntimeError(f"unsupported simulator database version {version}")
+            for statement in MIGRATIONS.get(version, ()) + INDEXES:
+                self._conn.execute(statement)
+            self.meta_set("schema_version", SCHEMA_VERSION)
 
     def close(self):
         with self._lock:
@@ -108,10 +126,10 @@ class Store:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
-    def _select(self, table, conditions, order):
-        """Rows of ``table`` meeting every ``(clause, value)`` condition whose
-        value is not None (a tuple value fills several ``?``)."""
-        sql, params = f"SELECT * FROM {table} WHERE 1 = 1", []
+    def _select(self, table, conditions, order, columns="*"):
+        """``columns`` of the rows of ``table`` meeting every ``(clause, value)``
+        condition whose value is not None (a tuple value fills several ``?``)."""
+        sql, params = f"SELECT {columns} FROM {table} WHERE 1 = 1", []
         for clause, value in conditions:
             if value is not None:
                 sql += f" AND {clause}"
@@ -218,15 +236,21 @@ class Store:
             (provider, id_client),
         )
 
-    def links(self, id_client=None, status=None):
-        conditions = [("id_client = ?", id_client), ("status = ?", status)]
-        return self._select("links", conditions, "created_at, provider")
+    def links(self, id_client=None, status=None, due_by=None, columns="*"):
+        """Filter by customer, status and due time (``due_at <= due_by``)."""
+        conditions = [
+            ("id_client = ?", id_client),
+            ("status = ?", status),
+            ("due_at <= ?", due_by),
+        ]
+        return self._select("links", conditions, "created_at, provider", columns)
 
     def save_link(self, link):
         self._conn.execute(
             "INSERT OR REPLACE INTO links"
-            " (provider, id_client, status, created_at, activated_at)"
-            " VALUES (:provider, :id_client, :status, :created_at, :activated_at)",
+            " (provider, id_client, status, created_at, activated_at, due_at)"
+            " VALUES (:provider, :id_client, :status, :created_at, :activated_at,"
+            " :due_at)",
             link,
         )
 
@@ -250,8 +274,11 @@ class Store:
             (provider, num_facture),
         )
 
-    def payment_requests(self, provider=None, statuses=None, period=None):
-        """Filter by provider, statuses and ``(first, last)`` invoice dates."""
+    def payment_requests(
+        self, provider=None, statuses=None, period=None, due_by=None, columns="*"
+    ):
+        """Filter by provider, statuses, ``(first, last)`` invoice dates and due
+        time (``due_at <= due_by``); ``columns`` (SQL) to read only some."""
         first, last = period or (None, None)
         marks = ", ".join("?" for _ in statuses or ())
         conditions = [
@@ -259,8 +286,20 @@ class Store:
             (f"status IN ({marks})", None if statuses is None else tuple(statuses)),
             ("date_facture >= ?", first),
             ("date_facture <= ?", last),
+            ("due_at <= ?", due_by),
         ]
-        return self._select("payment_requests", conditions, "date_facture, id")
+        return self._select("payment_requests", conditions, "date_facture, id", columns)
 
     def update_payment_request(self, id_dp, **values):
         self._update("payment_requests", {"id": id_dp}, values)
+
+    def set_due_times(self, links, payment_requests):
+        """Bulk update: ``{(provider, id_client): due_at}``, ``{id: due_at}``."""
+        self._conn.executemany(
+            "UPDATE links SET due_at = ? WHERE provider = ? AND id_client = ?",
+            [(due_at, *key) for key, due_at in links.items()],
+        )
+        self._conn.executemany(
+            "UPDATE payment_requests SET due_at = ? WHERE id = ?",
+            [(due_at, key) for key, due_at in payment_requests.items()],
+        )
