@@ -33,9 +33,9 @@ target is missed, 2 when the set-up failed.
 
 The wall time includes the in-process simulator's own processing (about 2 ms
 a call), which would be inside the RTT with Urssaf: the ratio without it is
-printed too. The simulator's automatic transitions are switched off and its
-``_tick`` replaced: with nothing to move it still decodes every stored request
-on each call, a cost of the simulator that grows with N.
+printed too. The simulator is the real one (its automatic transitions are
+indexed by due time: a call reads only what is due), with its automatic
+transitions switched off so that statuses move only as ``--changes`` says.
 """
 
 import argparse
@@ -172,11 +172,6 @@ def journal_size(cr):
 # ------------------------------------------------------------------ simulator
 
 
-def tick_without_scan(simulator):
-    """What ``Simulator._tick`` still does once no transition is automatic."""
-    simulator.store.meta_set("clock", simulator.clock.state())
-
-
 class TimedApp:
     """The simulator's WSGI application, timing the server side."""
 
@@ -198,10 +193,6 @@ def make_simulator():
     simulator = Simulator()
     for name in AUTOMATIC_DELAYS:
         setattr(simulator.settings, name, None)
-    # With no automatic transition, _tick still re-reads and decodes every
-    # open request at each call: O(N) per call, O(N^2) per run, the
-    # simulator's cost and not the addon's, which it would dwarf.
-    simulator._tick = lambda: tick_without_scan(simulator)
     simulator.wsgi_app = TimedApp(simulator.wsgi_app)
     return simulator
 
