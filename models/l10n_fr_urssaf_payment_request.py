@@ -530,15 +530,16 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 found[request] = info
         now = fields.Datetime.now()
         unchanged = requests.browse()
-        history = []
+        history, changed = [], []
         for request in requests:
             info = found.get(request)
             if info is None:
                 history.append(request._apply_missing(now, numbers_ref))
             elif request._status_changed(info):
-                history.append(request._apply_info(info, now))
+                changed.append((request, info))
             else:
                 unchanged |= request
+        history += self._apply_infos(changed, now)
         self._create_history(history)
         # Most polls change nothing: one UPDATE per next-check date.
         for next_check, group in unchanged.grouped(
@@ -650,10 +651,52 @@ class L10nFrUrssafPaymentRequest(models.Model):
         return self._history_values("M070", exchange_ref, now)
 
     def _apply_info(self, info, now):
-        """Record what a search returned (:class:`lib.client.PaymentRequestInfo`);
-        returns the history row to create when the status changes, else None
-        (the caller creates those of a batch at once)."""
-        before = self._history_key()
+        """Record what a search returned (:class:`lib.client.PaymentRequestInfo`)
+        for this request; see :meth:`_apply_infos`."""
+        return self._apply_infos([(self, info)], now)[0]
+
+    @api.model
+    def _apply_infos(self, changes, now):
+        """Record what searches returned for ``[(request, info)]``, in bulk:
+        the requests' writes, then their invoices' state computed once, one
+        note per request logged in one create per model, then activities and
+        payouts, in that order for each request.
+
+        :return: per request, the history row to create when its status
+            changed, else None (the caller creates those of a batch at once)
+        """
+        requests = self.browse([request.id for request, _info in changes])
+        moves = requests.move_id
+        collected = {move: move.l10n_fr_urssaf_collected for move in moves}
+        before = {request: request._history_key() for request in requests}
+        notes = {}
+        for request, info in changes:
+            note = request._write_info(info, now)
+            if note:
+                notes[request] = note
+        for move in moves:
+            if move.l10n_fr_urssaf_collected != collected[move]:
+                # Refused, or collected after all: the PDF says who to pay.
+                move._l10n_fr_urssaf_renew_pdf()
+        requests._post_notes(notes)
+        rows = []
+        for request, info in changes:
+            if request in notes and info.status in ACTIVITY_STATUSES:
+                request._schedule_activity(info)
+            if request.state == "paid":
+                request._book_payout()
+            rows.append(
+                None
+                if request._history_key() == before[request]
+                else request._history_values(
+                    "M070", info.exchange_ref, now, info.status_label
+                )
+            )
+        return rows
+
+    def _write_info(self, info, now):
+        """Write what Urssaf said of this request; returns the note to log
+        when its status changed."""
         state = STATE_BY_STATUS.get(info.status, "unknown")
         status_changed = info.status != self.status_code
         waiting_cancel = self.state == "cancel_requested"
@@ -677,34 +720,24 @@ class L10nFrUrssafPaymentRequest(models.Model):
         values["next_check"] = self._next_check(
             state, now, values.get("status_date", self.status_date)
         )
-        collected = self.move_id.l10n_fr_urssaf_collected
         self.write(values)
-        if self.move_id.l10n_fr_urssaf_collected != collected:
-            # Refused, or collected after all: the PDF says who to pay.
-            self.move_id._l10n_fr_urssaf_renew_pdf()
         if state not in STATE_BY_STATUS.values() and state != "cancel_requested":
             _logger.warning(
                 "Undocumented Urssaf status %r, request %s", info.status, self.id
             )
-        if status_changed:
-            message = self._status_message(info)
-            if waiting_cancel and state != "cancel_requested":
-                message += " " + (
-                    self.env._("Urssaf confirmed the cancellation.")
-                    if info.status == "110"
-                    else self.env._(
-                        "Urssaf reports this status instead of the cancellation "
-                        "requested: contact Urssaf."
-                    )
-                )
-            self._post_note(message)
-            if info.status in ACTIVITY_STATUSES:
-                self._schedule_activity(info)
-        if state == "paid":
-            self._book_payout()
-        if self._history_key() == before:
+        if not status_changed:
             return None
-        return self._history_values("M070", info.exchange_ref, now, info.status_label)
+        message = self._status_message(info)
+        if waiting_cancel and state != "cancel_requested":
+            message += " " + (
+                self.env._("Urssaf confirmed the cancellation.")
+                if info.status == "110"
+                else self.env._(
+                    "Urssaf reports this status instead of the cancellation "
+                    "requested: contact Urssaf."
+                )
+            )
+        return message
 
     # ------------------------------------------------------------- history
 
@@ -778,9 +811,32 @@ class L10nFrUrssafPaymentRequest(models.Model):
         """Same note on the request and its invoice, where accountants look;
         logged without notifying followers (activities do that), which also
         keeps the cron light when many statuses change."""
-        body = self.env["res.company"]._l10n_fr_urssaf_note(body, self.environment)
-        self._message_log(body=body)
-        self.move_id.sudo()._message_log(body=body)
+        self._post_notes({self: body})
+
+    @api.model
+    def _post_notes(self, bodies):
+        """:meth:`_post_note` for ``{request: body}``: one create per model
+        (Odoo's batch logging); an invoice named twice gets its second note
+        apart."""
+        note = self.env["res.company"]._l10n_fr_urssaf_note
+        bodies = {
+            request: note(body, request.environment) for request, body in bodies.items()
+        }
+        if not bodies:
+            return
+        self.browse([request.id for request in bodies])._message_log_batch(
+            {request.id: body for request, body in bodies.items()}
+        )
+        on_moves, again = {}, []
+        for request, body in bodies.items():
+            if request.move_id.id in on_moves:
+                again.append((request.move_id, body))
+            else:
+                on_moves[request.move_id.id] = body
+        Move = self.env["account.move"].sudo()
+        Move.browse(list(on_moves))._message_log_batch(on_moves)
+        for move, body in again:
+            move.sudo()._message_log(body=body)
 
     def _schedule_activity(self, info):
         _ = self.env._

@@ -165,3 +165,32 @@ class TestCronFaults(PaymentRequestCommon):
         # Every key, then what the journal links to, read up front; then one
         # read per batch of 10 (the first is still in the cache).
         self.assertEqual([len(ids) for ids in reads], [25, 25, 10, 5])
+
+    def test_changed_statuses_recorded_in_bulk(self):
+        """A batch whose statuses all change logs its notes in one create per
+        model, and computes its invoices' state once."""
+        requests = self.due_requests(10)
+        Message = type(self.env["mail.message"])
+        Move = type(self.env["account.move"])
+        create, compute = Message.create, Move._compute_l10n_fr_urssaf_collected
+        created, computed = [], []
+
+        def counting_create(model, vals_list):
+            created.append(len(vals_list) if isinstance(vals_list, list) else 1)
+            return create(model, vals_list)
+
+        def counting_compute(moves):
+            computed.append(len(moves))
+            return compute(moves)
+
+        with (
+            patch.object(Message, "create", counting_create),
+            patch.object(Move, "_compute_l10n_fr_urssaf_collected", counting_compute),
+        ):
+            self.assertFalse(requests._refresh())
+        self.assertEqual(set(requests.mapped("state")), {"validated"})
+        self.assertEqual(created, [10, 10])
+        self.assertEqual(computed, [10])
+        for request in requests:
+            self.assertIn("Validée", request.move_id.message_ids[0].body)
+            self.assertIn("Validée", request.message_ids[0].body)
