@@ -97,14 +97,14 @@ class TestCronFaults(PaymentRequestCommon):
         requests = self.due_requests(12)
         bad = requests.sorted("id")[3]
         Request = type(self.env["l10n.fr.urssaf.payment.request"])
-        original = Request._apply_info
+        original = Request._write_info
 
         def failing(request, info, now):
             if request == bad:
                 raise KeyError("account 411000 missing")
             return original(request, info, now)
 
-        with patch.object(Request, "_apply_info", failing):
+        with patch.object(Request, "_write_info", failing):
             self.run_cron_as_odoobot()
         self.assertEqual(set((requests - bad).mapped("state")), {"validated"})
         self.assertEqual(bad.state, "sent")
@@ -168,7 +168,8 @@ class TestCronFaults(PaymentRequestCommon):
 
     def test_changed_statuses_recorded_in_bulk(self):
         """A batch whose statuses all change logs its notes in one create per
-        model, and computes its invoices' state once."""
+        model, and computes who collects its invoices once before its writes
+        and once after, not per request."""
         requests = self.due_requests(10)
         Message = type(self.env["mail.message"])
         Move = type(self.env["account.move"])
@@ -190,7 +191,7 @@ class TestCronFaults(PaymentRequestCommon):
             self.assertFalse(requests._refresh())
         self.assertEqual(set(requests.mapped("state")), {"validated"})
         self.assertEqual(created, [10, 10])
-        self.assertEqual(computed, [10])
+        self.assertEqual(computed, [10, 10])
         for request in requests:
             self.assertIn("Validée", request.move_id.message_ids[0].body)
             self.assertIn("Validée", request.message_ids[0].body)
