@@ -724,7 +724,9 @@ def cmd_demo(_args):
             script = "env.ref('base.user_admin').lang = 'fr_FR'; env.cr.commit()\n"
             run([*shell, "--no-http"], input=script, text=True, quiet=True)
         else:
-            args += ["-u", MODULE]  # keep the demo in step with the code
+            # In step with the code, its French included (an update keeps
+            # the translations of an earlier version otherwise).
+            args += ["-u", MODULE, "--i18n-overwrite"]
         log = open(os.path.join(LOGS, "demo.log"), "a", encoding="utf-8")  # noqa: SIM115
         server = subprocess.Popen(
             odoo_cmd(python, conf, *args),
