@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL, format_datetime
 
 from ..lib.redact import REDACTED, redact
@@ -127,15 +128,25 @@ class L10nFrUrssafExchange(models.Model):
 
     def _search_about(self, model, operator, value):
         """Exchanges about the records of ``model`` matching ``value``: ids,
-        or a name typed in the search bar."""
+        a name typed in the search bar, or False (about none of them); a
+        negative operator gives the other exchanges."""
+        negative = operator in expression.NEGATIVE_TERM_OPERATORS
         records = self.env[model]
-        if isinstance(value, str):
-            records = records.search([("display_name", operator, value)])
+        if value is False:
+            # "Is set" means about at least one record of the model.
+            negative = not negative
+            domain = [("link_ids", "any", [("res_model", "=", model)])]
         else:
-            records = records.browse(
-                value if isinstance(value, list | tuple) else [value]
-            )
-        return self._domain_about(records)
+            if isinstance(value, str):
+                if negative:
+                    operator = expression.TERM_OPERATORS_NEGATION[operator]
+                records = records.search([("display_name", operator, value)])
+            else:
+                records = records.browse(
+                    value if isinstance(value, list | tuple) else [value]
+                )
+            domain = self._domain_about(records)
+        return ["!", *domain] if negative else domain
 
     def _search_partner_ids(self, operator, value):
         return self._search_about("res.partner", operator, value)

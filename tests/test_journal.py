@@ -95,6 +95,17 @@ class TestExchangeJournal(PaymentRequestCommon):
             Exchange.search([("payment_request_ids", "in", request.ids)]),
             sent | searched,
         )
+        # And the other way round: not about it, about no invoice at all.
+        others = Exchange.search([("move_ids", "not in", move.ids)])
+        self.assertFalse(others & (sent | searched))
+        self.assertIn("token", others.mapped("operation"))
+        self.assertFalse(Exchange.search([("move_ids", "not ilike", move.name)]) & sent)
+        without = Exchange.search([("move_ids", "=", False)])
+        self.assertTrue(without)
+        self.assertFalse(
+            without.link_ids.filtered(lambda link: link.res_model == "account.move")
+        )
+        self.assertFalse(Exchange.search([("move_ids", "!=", False)]) & without)
         action = request.action_l10n_fr_urssaf_exchanges()
         self.assertEqual(
             self.env[action["res_model"]].search(action["domain"]), sent | searched
