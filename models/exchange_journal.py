@@ -38,11 +38,11 @@ class ExchangeJournal:
         """Link the coming exchanges that name these records (by Urssaf
         customer id, e-mail, invoice number or payment request id);
         ``customer_id``: an id these customers are about to be linked to."""
-        for record in records.sudo():
-            links = _record_links(record)
-            keys = _record_keys(record)
-            if customer_id:
-                keys.add(("customer", customer_id))
+        self.learn(identifiers(records, customer_id))
+
+    def learn(self, identified):
+        """:meth:`know` of what :func:`identifiers` read earlier."""
+        for keys, links in identified:
             for key in keys:
                 self._known.setdefault(key, set()).update(links)
 
@@ -128,6 +128,18 @@ class ExchangeJournal:
             SQL(", ").join(rows),
             SQL(", ").join(links),
         )
+
+
+def identifiers(records, customer_id=None):
+    """``(keys, links)`` of each record: what names it in an exchange and
+    what such an exchange is about."""
+    identified = []
+    for record in records.sudo():
+        keys = _record_keys(record)
+        if customer_id:
+            keys.add(("customer", customer_id))
+        identified.append((keys, _record_links(record)))
+    return identified
 
 
 def _record_links(record):

@@ -3,6 +3,8 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from psycopg2.extensions import TransactionRollbackError
+
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import SQL, format_amount, format_date, split_every
@@ -16,6 +18,7 @@ from ..lib.codes import (
 )
 from ..lib.exceptions import UrssafAuthError, UrssafError
 from ..lib.simulator.errors import SimulatorError
+from .exchange_journal import identifiers
 from .guard import run_guarded
 from .res_company import ENVIRONMENTS
 from .ui import notification
@@ -106,6 +109,11 @@ POLL_INTERVAL = {
 }
 RETRY_DELAY = timedelta(hours=1)
 CRON_LIMIT = 5000
+CRON_REFRESH = "l10n_fr_urssaf_avance_immediate.ir_cron_payment_request_status"
+# A worker claims 10 calls' worth of requests at once, for at most LEASE.
+CLAIM_SIZE = 10 * MAX_ITEMS_PER_CALL
+LEASE = timedelta(minutes=15)
+CLAIM_ATTEMPTS = 5
 # Statuses that need someone to act on the invoice: a refusal, a bounced
 # debit and how the unpaid request ended.
 ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")
@@ -140,6 +148,15 @@ REJECTION_LABELS = {
     "ANNUL_ERR_TECH": _lt("Cancelled: technical error"),
     "ANNUL_AUTRE": _lt("Cancelled, for another reason"),
 }
+
+
+def cron_workers(env, xmlid):
+    """The cron job ``xmlid`` and its copies (same code), one per cron worker
+    meant to share its work."""
+    cron = env.ref(xmlid).sudo()
+    return cron | cron.search(
+        [("model_id", "=", cron.model_id.id), ("code", "=", cron.code)]
+    )
 
 
 def status_selection():
@@ -402,83 +419,109 @@ class L10nFrUrssafPaymentRequest(models.Model):
 
     def _refresh(self, after_batch=None):
         """Ask Urssaf for these requests: one client per company, one call per
-        10 requests, each call applied in its own savepoint.
+        10 requests, each call applied in its own savepoint (see :meth:`_poll`).
 
-        The call for the next batch runs in a worker thread while this batch is
-        saved, so the network wait overlaps the database work; the thread only
-        touches the client, never the ORM.
-
-        :param after_batch: called with each batch once it is applied (the cron
-            commits there)
+        :param after_batch: called with each batch once it is applied
         :return: ``{request: error text}`` for those not refreshed
         """
         errors = {}
-        explain = self.env["res.company"]._l10n_fr_urssaf_explain
         # Prefetched among themselves: read through an x2many, they would
         # prefetch through its parents' cache, which each commit clears.
-        requests = self.sudo().with_prefetch()
-        requests.fetch(["company_id", "urssaf_id", "name", "environment"])
-        elsewhere = requests.filtered(
+        requests = self.sudo().with_prefetch()._followed(errors)
+        # Every batch's search keys are read now: a commit clears the cache.
+        plan = [
+            (company, iter(list(company_requests._batches())))
+            for company, company_requests in requests.grouped("company_id").items()
+        ]
+        for company, batches in plan:
+            failure = self._poll(company, batches, errors, after_batch)
+            for batch, *_keys in batches if failure else ():
+                errors.update(dict.fromkeys(batch, failure))
+        return errors
+
+    def _followed(self, errors):
+        """These requests but those sent in another environment than their
+        company's current one (a simulation before going live): the current
+        Urssaf does not know them; they are no longer checked."""
+        self.fetch(
+            ["company_id", "urssaf_id", "name", "environment", "partner_id", "move_id"]
+        )
+        elsewhere = self.filtered(
             lambda r: r.environment != r.company_id.l10n_fr_urssaf_environment
         )
         if elsewhere:
-            # Sent in another environment (a simulation before going live):
-            # the current Urssaf does not know them; they stay as they are.
             elsewhere.next_check = False
             errors.update(dict.fromkeys(elsewhere, self._elsewhere_message()))
-            requests -= elsewhere
-        # The search keys of every batch are read now, from the fetch above:
-        # the cron's commit after each batch clears the cache.
-        plan = []
-        for company, company_requests in requests.grouped("company_id").items():
-            batches = [
-                company_requests.browse(ids)
-                for ids in split_every(MAX_ITEMS_PER_CALL, company_requests.ids)
-            ]
-            keys = [batch._search_keys() for batch in batches]
-            plan.append((company, company_requests, batches, keys))
-        for company, company_requests, batches, keys in plan:
-            try:
-                with (
-                    company._l10n_fr_urssaf_client(company_requests) as client,
-                    ThreadPoolExecutor(max_workers=1) as worker,
-                ):
-                    calls = [worker.submit(_search, client, *keys[0])]
-                    for index, batch in enumerate(batches):
-                        if index + 1 < len(batches):
-                            calls.append(
-                                worker.submit(_search, client, *keys[index + 1])
-                            )
-                        try:
-                            found = calls[index].result()
-                        except UrssafAuthError as exc:
-                            for call in calls[index + 1 :]:
-                                call.cancel()
-                            rest = company_requests[index * MAX_ITEMS_PER_CALL :]
-                            errors.update(dict.fromkeys(rest, explain(exc)))
-                            break
-                        except UrssafError as exc:
-                            errors.update(dict.fromkeys(batch, explain(exc)))
-                            batch._postpone()
-                        else:
-                            run_guarded(
-                                batch,
-                                lambda records, found=found: records._apply_search(
-                                    *found
-                                ),
-                                lambda request, exc: errors.update(
-                                    {request: request._fault(exc)}
-                                ),
-                            )
-                        # Committed with the batch (the cron commits there).
-                        client.on_exchange.flush(durable=not after_batch)
-                        if after_batch:
-                            after_batch(batch)
-            except UrssafError as exc:  # no token
-                errors.update(dict.fromkeys(company_requests, explain(exc)))
-            except RedirectWarning as exc:  # credentials missing
-                errors.update(dict.fromkeys(company_requests, exc.args[0]))
-        return errors
+        return self - elsewhere
+
+    def _batches(self):
+        """``(batch, search keys, journal keys)`` per call of 10, the keys read
+        at once (see :meth:`_poll`)."""
+        for ids in split_every(MAX_ITEMS_PER_CALL, self.ids):
+            batch = self.browse(ids)
+            yield batch, batch._search_keys(), identifiers(batch)
+
+    @api.model
+    def _poll(self, company, batches, errors, after_batch=None):
+        """One call per batch of ``batches`` (an iterator of :meth:`_batches`,
+        drawn one ahead), the call for the next batch running in a worker
+        thread while this one is recorded, so the network wait overlaps the
+        database work; the thread only touches the client, never the ORM.
+
+        :return: the error that stopped the polling (the batches not drawn
+            are left to the caller), else None
+        """
+        explain = self.env["res.company"]._l10n_fr_urssaf_explain
+        drawn = []  # batches drawn and not recorded
+        try:
+            with (
+                company._l10n_fr_urssaf_client() as client,
+                ThreadPoolExecutor(max_workers=1) as worker,
+            ):
+
+                def draw():
+                    batch, keys, about = next(batches, (None, None, None))
+                    if batch is None:
+                        return None
+                    drawn.append(batch)
+                    client.on_exchange.learn(about)
+                    return batch, worker.submit(_search, client, *keys)
+
+                following = draw()
+                while following:
+                    batch, call = following
+                    following = draw()
+                    try:
+                        found = call.result()
+                    except UrssafAuthError:
+                        if following:
+                            following[1].cancel()
+                        raise
+                    except UrssafError as exc:
+                        errors.update(dict.fromkeys(batch, explain(exc)))
+                        batch._postpone()
+                    else:
+                        run_guarded(
+                            batch,
+                            lambda records, found=found: records._apply_search(*found),
+                            lambda request, exc: errors.update(
+                                {request: request._fault(exc)}
+                            ),
+                        )
+                    drawn.pop(0)  # this batch
+                    # Committed with the batch (the cron commits there).
+                    client.on_exchange.flush(durable=not after_batch)
+                    if after_batch:
+                        after_batch(batch)
+        except UrssafError as exc:  # no token, or credentials refused
+            failure = explain(exc)
+        except RedirectWarning as exc:  # credentials missing
+            failure = exc.args[0]
+        else:
+            return None
+        for batch in drawn:
+            errors.update(dict.fromkeys(batch, failure))
+        return failure
 
     def _elsewhere_message(self):
         return self.env._(
@@ -1018,10 +1061,19 @@ class L10nFrUrssafPaymentRequest(models.Model):
     @api.model
     def _cron_refresh(self, limit=CRON_LIMIT):
         """Poll the requests due for a check, 10 per call, each call committed
-        on its own so that a later failure undoes nothing."""
-        domain = [("next_check", "<=", fields.Datetime.now())]
-        requests = self.search(domain, order="next_check, id", limit=limit)
-        total = self.search_count(domain)
+        on its own so that a later failure undoes nothing.
+
+        Copies of this cron job share the work (several Odoo servers, see the
+        README): each claims the requests it polls (:meth:`_claim`), and a run
+        that finds more than it claims at once wakes the copies up."""
+        now = fields.Datetime.now()
+        domain = [("next_check", "<=", now)]
+        Request = self.sudo()
+        total = Request.search_count(domain)
+        if total > CLAIM_SIZE:
+            running = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
+            for worker in cron_workers(self.env, CRON_REFRESH) - running:
+                worker._trigger()
         done = [0]
         cron = self.env["ir.cron"]
 
@@ -1031,8 +1083,74 @@ class L10nFrUrssafPaymentRequest(models.Model):
             if self.env["account.move"]._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
-        for request, error in requests._refresh(after_batch).items():
+        errors = {}
+        for [company] in Request._read_group(domain, ["company_id"]):
+            batches = Request._claimed_batches(company, now, limit, done, errors)
+            failure = Request._poll(company, batches, errors, after_batch)
+            if failure:
+                _logger.warning("Urssaf, company %s: %s", company.id, failure)
+        for request, error in errors.items():
             _logger.warning("Urssaf payment request %s: %s", request.id, error)
+
+    @api.model
+    def _claimed_batches(self, company, now, limit, done, errors):
+        """:meth:`_batches` of this company's requests due at ``now``, claimed
+        as the polling goes, until ``done[0]`` reaches ``limit``."""
+        while done[0] < limit:
+            claimed = self._claim(company, now, min(CLAIM_SIZE, limit - done[0]))
+            if not claimed:
+                return
+            # Read now: the commit after each batch clears the cache.
+            yield from list(claimed._followed(errors)._batches())
+
+    @api.model
+    def _claim(self, company, now, size):
+        """Up to ``size`` of this company's requests due at ``now`` that no
+        other worker holds, oldest due first, leased to this worker: their
+        next check moves a lease ahead, committed at once, so that the other
+        workers skip them until this one records their answers; if it dies,
+        they are due again when the lease ends."""
+        can_commit = self.env["account.move"]._can_commit()
+        self.flush_model(["next_check"])
+        query = SQL(
+            """
+            WITH due AS (
+                SELECT id, next_check FROM %(table)s
+                 WHERE company_id = %(company)s AND next_check <= %(now)s
+                 ORDER BY next_check, id
+                 LIMIT %(size)s
+                   FOR NO KEY UPDATE SKIP LOCKED
+            )
+            UPDATE %(table)s request SET next_check = %(lease)s
+              FROM due WHERE request.id = due.id
+            RETURNING request.id, due.next_check
+            """,
+            table=SQL.identifier(self._table),
+            company=company.id,
+            now=now,
+            size=size,
+            lease=fields.Datetime.now() + LEASE,
+        )
+        for _attempt in range(CLAIM_ATTEMPTS):
+            if can_commit:
+                # A fresh snapshot: the rows others just recorded are not due.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            try:
+                self.env.cr.execute(query, log_exceptions=False)
+                break
+            except TransactionRollbackError:
+                # Recorded by another worker since this snapshot began.
+                if not can_commit:
+                    raise
+                self.env.cr.rollback()  # pylint: disable=invalid-commit
+        else:
+            return self.browse()
+        rows = sorted(self.env.cr.fetchall(), key=lambda row: (row[1], row[0]))
+        claimed = self.browse(row[0] for row in rows)
+        claimed.invalidate_recordset(["next_check"])
+        if can_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return claimed
 
     # ------------------------------------------------------------- simulation
 

@@ -162,9 +162,9 @@ class TestCronFaults(PaymentRequestCommon):
             )
         self.assertFalse(errors)
         self.assertEqual(set(requests.mapped("state")), {"validated"})
-        # Every key, then what the journal links to, read up front; then one
-        # read per batch of 10 (the first is still in the cache).
-        self.assertEqual([len(ids) for ids in reads], [25, 25, 10, 5])
+        # Every key and what the journal links to, read up front; then one
+        # read per batch of 10.
+        self.assertEqual([len(ids) for ids in reads], [25, 10, 10, 5])
 
     def test_changed_statuses_recorded_in_bulk(self):
         """A batch whose statuses all change logs its notes in one create per
