@@ -18,19 +18,21 @@ the loaded rows when their counts are those asked.
 Then, for every filter of the addon's search views (read from the views
 themselves: ``<filter domain>``, ``<filter date>`` and group-bys), for a few
 searches typed in the search bar and for the searches of the crons, it builds
-with the ORM, as admin, the query the web client makes: the list's
+with the ORM, as admin, the queries the web client makes: the list's
 ``_search(action domain + filter, limit=80, order=the list's order)`` and its
 count (``search_count(limit=10001)``, the web client's count limit), or the
 ``_read_group`` of a group-by; it runs each under ``EXPLAIN (ANALYZE, BUFFERS,
-FORMAT JSON)`` (best of 3, the cache warm) and prints its execution time, the
+TIMING OFF, FORMAT JSON)`` (best of 5, the cache warm; no per-node timing,
+which would weigh on counts of 10,001 rows) and prints its execution time, the
 indexes it used and whether the plan reads a big table sequentially.
 
-Target: every list, count and cron search in < 20 ms. A sequential scan is
-printed, not failed: on a common value it stops after the first matching rows
-(80, or the count's 10,001). Group-bys count every row of the screen: printed
-for information, without target. Exit status 1 when a target is missed, 2 when
-the set-up failed.  The machine's other work shows in the times: rerun with
-``--reuse-db`` before trusting a miss.
+Targets: every list and count of a screen in < 20 ms (a sequential scan is
+printed, not failed: on a common value it stops after the first matching rows,
+80 or the count's 10,001); the crons' searches, which read thousands of rows
+once per run, without sequential scan of a big table. Group-bys count every
+row of the screen: printed for information, without target. Exit status 1
+when a target is missed, 2 when the set-up failed. The machine's other work
+shows in the times: rerun with ``--reuse-db`` before trusting a miss.
 """
 
 import argparse
@@ -56,7 +58,7 @@ TARGET_MS = 20.0
 LIST_LIMIT = 80
 COUNT_LIMIT = 10001  # the web client's default (10,000) + 1
 CRON_LIMIT = 5000  # l10n_fr_urssaf_payment_request.CRON_LIMIT
-RUNS = 3
+RUNS = 5
 BIG_TABLES = (
     "account_move",
     "l10n_fr_urssaf_payment_request",
@@ -439,13 +441,20 @@ class Case:
     limit: int = LIST_LIMIT
     group_by: str = None
     count: bool = True
-    target: bool = True
+    target: str = "time"  # or "scan": no sequential scan; None: information
 
 
-def action_domain(env, xmlid):
-    """The domain of the action, with its default search filters' domains
-    taken from the full search view."""
+def action_list(env, xmlid):
+    """The domain of the action's list, with its default search filters'
+    domains taken from the full search view, and the list's order."""
     action = env.ref(xmlid)
+    Model = env[action.res_model]
+    view = action.view_ids.filtered(lambda view: view.view_mode == "list")
+    view_id = view.view_id.id or (action.view_id.type == "list" and action.view_id.id)
+    list_arch = etree.fromstring(
+        Model.get_views([(view_id or False, "list")])["views"]["list"]["arch"]
+    )
+    order = list_arch.get("default_order") or Model._order
     domain = ast.literal_eval(action.domain or "[]")
     context = ast.literal_eval(action.context or "{}")
     defaults = [
@@ -463,12 +472,12 @@ def action_domain(env, xmlid):
             for node in arch.iter("filter"):
                 if node.get("name") == name and node.get("domain"):
                     domain += ast.literal_eval(node.get("domain"))
-    return domain
+    return domain, order
 
 
 def view_cases(env, screen, model, action, view):
     """One case per filter and group-by of the addon's search view."""
-    base = action_domain(env, action)
+    base, order = action_list(env, action)
     arch = etree.fromstring(env.ref(view).arch)
     cases = []
     today = fields.Date.context_today(env.user)
@@ -476,7 +485,7 @@ def view_cases(env, screen, model, action, view):
         label = f"{node.get('string')} [{node.get('name')}]"
         if node.get("domain"):
             domain = ast.literal_eval(node.get("domain"))
-            cases.append(Case(screen, label, model, base + domain))
+            cases.append(Case(screen, label, model, base + domain, order))
         elif node.get("date"):
             # A month a year ago: the list's order does not reach it early.
             start = (today - timedelta(days=365)).replace(day=1)
@@ -487,7 +496,13 @@ def view_cases(env, screen, model, action, view):
                 (name, "<", fields.Datetime.to_string(end)),
             ]
             cases.append(
-                Case(screen, f"{label}, a month a year ago", model, base + domain)
+                Case(
+                    screen,
+                    f"{label}, a month a year ago",
+                    model,
+                    base + domain,
+                    order,
+                )
             )
         elif node.get("context"):
             group_by = ast.literal_eval(node.get("context"))["group_by"]
@@ -499,7 +514,7 @@ def view_cases(env, screen, model, action, view):
                     base,
                     group_by=group_by,
                     count=False,
-                    target=False,
+                    target=None,
                 )
             )
     return cases
@@ -508,7 +523,7 @@ def view_cases(env, screen, model, action, view):
 def extra_cases(env):
     """What the view files cannot give: a rare value alone, typed searches,
     and the crons' searches."""
-    invoices = action_domain(env, "account.action_move_out_invoice_type")
+    invoices, invoice_order = action_list(env, "account.action_move_out_invoice_type")
     request = env["l10n.fr.urssaf.payment.request"].search(
         [("name", "like", f"{PREFIX}%")], limit=1, order="id"
     )
@@ -519,6 +534,7 @@ def extra_cases(env):
             "Urssaf state 'refused' (0.1 %)",
             "account.move",
             [*invoices, ("l10n_fr_urssaf_state", "=", "refused")],
+            invoice_order,
         ),
         Case(
             "Exchanges",
@@ -534,6 +550,7 @@ def extra_cases(env):
             order="next_check, id",
             limit=CRON_LIMIT,
             count=False,
+            target="scan",
         ),
         Case(
             "Cron",
@@ -542,6 +559,7 @@ def extra_cases(env):
             [("next_check", "<=", now)],
             limit=None,
             count=False,
+            target="scan",
         ),
         Case(
             "Cron",
@@ -551,6 +569,7 @@ def extra_cases(env):
             order="id",
             limit=None,
             count=False,
+            target="scan",
         ),
         Case(
             "Cron",
@@ -564,6 +583,7 @@ def extra_cases(env):
             order="l10n_fr_urssaf_status_date asc, id",
             limit=None,
             count=False,
+            target="scan",
         ),
     ]
 
@@ -621,7 +641,9 @@ def explain(cr, query):
     """(milliseconds, sequential scans of big tables, indexes used)."""
     best = None
     for _run in range(RUNS):
-        cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) %s", query))
+        # Without per-node timing, whose clock reads per row would weigh on
+        # the counts of 10,001 rows: the execution time stays.
+        cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) %s", query))
         result = cr.fetchone()[0]
         result = result[0] if isinstance(result, list) else json.loads(result)[0]
         if best is None or result["Execution Time"] < best["Execution Time"]:
@@ -660,7 +682,7 @@ def report(results):
         if case.screen != screen:
             screen = case.screen
             say(f"== {screen}")
-        ok = ms < TARGET_MS
+        ok = not seq if case.target == "scan" else ms < TARGET_MS
         if case.target and not ok:
             missed.append(f"{case.screen}: {case.label} ({name})")
         verdict = ("met" if ok else "MISSED") if case.target else "info"
@@ -708,7 +730,8 @@ def main(argv=None):
         cases = all_cases(env)
     missed = report(measure(registry, cases))
     say(
-        f"target: < {TARGET_MS:g} ms per query, at "
+        f"targets: screens < {TARGET_MS:g} ms per query, crons without "
+        "sequential scan, at "
         f"{args.invoices:,} invoices, {args.requests:,} requests"
     )
     say("targets: " + (f"MISSED ({'; '.join(missed)})" if missed else "all met"))
