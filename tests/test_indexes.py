@@ -54,8 +54,8 @@ class TestFilterIndexes(TransactionCase):
     def indexes_used(self, model, domain):
         """Indexes in the plan of the ORM's count of ``domain``: the query
         of the list's count, which reads every matching row. Without record
-        rules nor archived test: the filter's own condition only, which no
-        other index serves."""
+        rules nor archived test: the filter's own condition only, so that the
+        company's or the move type's index does not compete."""
         query = self.env[model].sudo().with_context(active_test=False)._search(domain)
         self.env.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query.select("COUNT(*)")))
         result = self.env.cr.fetchone()[0]
