@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEVENV = $(PYTHON) tools/devenv.py
 
-.PHONY: test demo stop lint pot bench faults
+.PHONY: test demo stop lint pot bench bench-indexes faults
 
 test:
 	$(DEVENV) test
@@ -23,6 +23,11 @@ pot:
 # Refresh N payment requests against the simulator (BENCH_ARGS="--n 1000").
 bench:
 	$(DEVENV) bench $(BENCH_ARGS)
+
+# The screens' filters on 1,000,000 invoices and payment requests, under
+# EXPLAIN (BENCH_INDEXES_ARGS="--reuse-db" keeps the rows of the last run).
+bench-indexes:
+	$(DEVENV) bench-indexes $(BENCH_INDEXES_ARGS)
 
 # Fault matrix: each Urssaf operation under each fault, lost/duplicated counts.
 faults:

@@ -7,6 +7,7 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import SQL, float_round, format_date
+from odoo.tools.sql import create_index
 
 from ..lib.codes import MAX_ITEMS_PER_CALL
 from ..lib.exceptions import UrssafError
@@ -167,6 +168,19 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Waiting to be sent to Urssaf in the background.",
     )
+
+    def init(self):
+        # The invoices' Urssaf filters. With the columns of the invoice
+        # list's domain and of the multi-company rule, the list's count (up
+        # to 10,001 rows) reads the index alone. Most invoices have no state.
+        create_index(
+            self.env.cr,
+            "account_move_l10n_fr_urssaf_state_index",
+            self._table,
+            ["l10n_fr_urssaf_state", "company_id", "move_type"],
+            where="l10n_fr_urssaf_state IS NOT NULL",
+        )
+        return super().init()
 
     @api.depends(
         "invoice_date",
@@ -717,7 +731,9 @@ class AccountMove(models.Model):
             return self
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM account_move WHERE id IN %s "
+                # In id order: the calls' batches do not depend on where
+                # the rows happen to lie in the table.
+                "SELECT id FROM account_move WHERE id IN %s ORDER BY id "
                 "FOR NO KEY UPDATE SKIP LOCKED",
                 tuple(self.ids),
             )

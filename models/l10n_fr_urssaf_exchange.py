@@ -10,6 +10,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_datetime
+from odoo.tools.sql import create_index
 
 from ..lib.redact import REDACTED, redact
 from .res_company import ENVIRONMENTS
@@ -95,6 +96,25 @@ class L10nFrUrssafExchange(models.Model):
     _sql_constraints = [
         ("ref_unique", "UNIQUE(ref)", "An Urssaf call is journaled once."),
     ]
+
+    def init(self):
+        # The journal's filters pick a rare operation, environment or outcome
+        # among millions of calls: each index gives them in the list's order
+        # (an older sandbox call is found at once), and the list's count (up
+        # to 10,001 rows) under the multi-company rule from the index alone.
+        for name, column, where in (
+            ("operation", "operation", ""),
+            ("environment", "environment", ""),
+            # As the ORM writes "!= 'ok'" (NULL included; there is none).
+            ("failed", "outcome", "outcome != 'ok' OR outcome IS NULL"),
+        ):
+            create_index(
+                self.env.cr,
+                f"{self._table}_{name}_index",
+                self._table,
+                [column, "started_at", "id", "company_id"],
+                where=where,
+            )
 
     def _compute_display_name(self):
         labels = dict(self._fields["operation"]._description_selection(self.env))

@@ -268,6 +268,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        index=True,
     )
     l10n_fr_urssaf_environment = fields.Selection(
         selection=ENVIRONMENTS,

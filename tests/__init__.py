@@ -27,3 +27,4 @@ from . import test_tour_test_book
 from . import test_going_live
 from . import test_status_history
 from . import test_scale_out
+from . import test_indexes
