@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEVENV = $(PYTHON) tools/devenv.py
 
-.PHONY: test demo stop lint pot bench bench-indexes faults
+.PHONY: test demo stop lint pot bench bench-refresh bench-scale bench-indexes faults
 
 test:
 	$(DEVENV) test
@@ -20,9 +20,18 @@ lint:
 pot:
 	$(DEVENV) pot
 
-# Refresh N payment requests against the simulator (BENCH_ARGS="--n 1000").
+# Every benchmark, each figure against its target (BENCH_ARGS="--reuse-db"
+# keeps the databases of the last run).
 bench:
 	$(DEVENV) bench $(BENCH_ARGS)
+
+# Refresh N payment requests against the simulator (BENCH_ARGS="--n 1000").
+bench-refresh:
+	$(DEVENV) bench-refresh $(BENCH_ARGS)
+
+# k Odoo servers sharing the refresh (BENCH_ARGS="--servers 1,2").
+bench-scale:
+	$(DEVENV) bench-scale $(BENCH_ARGS)
 
 # The screens' filters on 1,000,000 invoices and payment requests, under
 # EXPLAIN (BENCH_INDEXES_ARGS="--reuse-db" keeps the rows of the last run).

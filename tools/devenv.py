@@ -837,6 +837,37 @@ def run_tool(script, args):
     return run(tool, check=False).returncode
 
 
+# Every path of ``make bench``: (what, script, its arguments).
+BENCHES = (
+    ("refresh, N = 10,000, RTT 20 ms", "bench_refresh.py", []),
+    (
+        "refresh, every status changing, N = 1,000",
+        "bench_refresh.py",
+        ["--n", "1000", "--changes", "1", "--no-tracemalloc"],
+    ),
+    ("sending, N = 500", "bench_send.py", ["--n", "500"]),
+    ("sending, N = 1,000", "bench_send.py", ["--n", "1000"]),
+    ("sending, N = 10,000", "bench_send.py", ["--n", "10000"]),
+    ("the screens' filters at 1,000,000 rows", "bench_indexes.py", []),
+    ("k = 1, 2, 4 Odoo servers, RTT 100 ms", "bench_scale.py", []),
+)
+
+
+def cmd_bench(args):
+    """Every benchmark in turn (``args.rest``, e.g. ``--reuse-db``, given to
+    each), then which met their targets."""
+    outcomes = []
+    for label, script, extra in BENCHES:
+        say(f"\n######## {label} (tools/{script} {' '.join(extra)})")
+        code = run_tool(script, argparse.Namespace(rest=[*extra, *args.rest]))
+        outcomes.append((label, code))
+    say("\n######## summary")
+    for label, code in outcomes:
+        verdict = {0: "all targets met", 1: "target MISSED"}.get(code, "set-up failed")
+        say(f"{label}: {verdict}")
+    return max(code for _label, code in outcomes)
+
+
 def cmd_system_packages(_args):
     """Print the Debian packages missing for ``make test`` and ``make demo``
     (and for installing Odoo when no Odoo 18 is found), one line."""
@@ -855,7 +886,9 @@ def main():
         "stop": cmd_stop,
         "lint": cmd_lint,
         "pot": cmd_pot,
-        "bench": lambda args: run_tool("bench_refresh.py", args),
+        "bench": cmd_bench,
+        "bench-refresh": lambda args: run_tool("bench_refresh.py", args),
+        "bench-scale": lambda args: run_tool("bench_scale.py", args),
         "bench-indexes": lambda args: run_tool("bench_indexes.py", args),
         "faults": lambda args: run_tool("fault_matrix.py", args),
         "system-packages": cmd_system_packages,
