@@ -5,8 +5,8 @@ Usage, with the Python that imports Odoo 18::
 
     python3 tools/bench_scale.py --n 2000 --rtt-ms 100 --servers 1,2,4
 
-On the database of ``tools/bench_refresh.py`` (built the same way,
-``--reuse-db`` keeps it), it loads N payment requests due for a check, then
+In a database of its own built as ``tools/bench_refresh.py`` builds its own
+(``--reuse-db`` keeps it), it loads N payment requests due for a check, then
 for each k of ``--servers``: starts k real Odoo server processes on that one
 database (threaded, one cron worker each), with k copies of the cron job
 *Urssaf: payment requests' status* active (as an integrator configures it),
@@ -38,6 +38,7 @@ import devenv  # tools/ is on sys.path when this file is run as a script
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tools import SQL, config
 
+DB = "urssaf_bench_scale"
 TARGETS = {2: 1.8, 4: 3.2}
 START_TIMEOUT = 120
 RUN_TIMEOUT = 600
@@ -55,8 +56,8 @@ def serve(args):
             "-c",
             args.conf,
             "-d",
-            bench.DB,
-            f"--db-filter=^{bench.DB}$",
+            DB,
+            f"--db-filter=^{DB}$",
             f"--http-port={args.port}",
             "--max-cron-threads=1",
             "--workers=0",
@@ -81,7 +82,7 @@ def serve(args):
         simulator.store._conn.execute("PRAGMA synchronous = OFF")
 
     module.Simulator.__init__ = bench_init
-    return odoo.service.server.start(preload=[bench.DB], stop=False)
+    return odoo.service.server.start(preload=[DB], stop=False)
 
 
 def start_servers(conf, count, rtt):
@@ -236,7 +237,7 @@ def load(registry, n):
     from odoo.addons.l10n_fr_urssaf_avance_immediate.lib.simulator import Simulator
 
     numbers = [f"{bench.PREFIX}{index:06d}" for index in range(1, n + 1)]
-    path = os.path.join(config.filestore(bench.DB), "l10n_fr_urssaf_simulator.sqlite3")
+    path = os.path.join(config.filestore(DB), "l10n_fr_urssaf_simulator.sqlite3")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     simulator = Simulator(db_path=path)
     try:
@@ -263,8 +264,8 @@ def main(argv=None):
         return serve(args)
     counts = sorted({int(k) for k in args.servers.split(",")})
     try:
-        conf = bench.prepare_database(args.reuse_db)
-        registry = bench.open_registry(conf)
+        conf = bench.prepare_database(args.reuse_db, db=DB)
+        registry = bench.open_registry(conf, db=DB)
         bench.say(f"Loading {args.n} payment requests")
         load(registry, args.n)
         results = {}

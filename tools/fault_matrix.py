@@ -80,7 +80,6 @@ from contextlib import ExitStack
 from datetime import datetime, timedelta
 from unittest import mock
 
-import bench_refresh
 import devenv  # tools/ is on sys.path when this file is run as a script
 import requests
 from bench_refresh import bench_company, open_registry, prepare_database, say
@@ -852,10 +851,8 @@ def parse_args():
 
 def set_up(args):
     """The registry and the harness, or raise devenv.SetupError."""
-    # bench_refresh's helpers prepare and open its module-level DB.
-    bench_refresh.DB = DB
-    conf = prepare_database(args.reuse_db)
-    registry = open_registry(conf)
+    conf = prepare_database(args.reuse_db, db=DB)
+    registry = open_registry(conf, db=DB)
     log_to_file()
     try:
         addon = import_addon()
