@@ -14,12 +14,13 @@ from ..lib.exceptions import UrssafError
 from ..lib.formats import last_sendable_day, urssaf_date, urssaf_day_start
 from ..lib.payload import PaymentRequest, build_payment_request_payload
 from ..lib.validators import validate_payment_request_payload
-from .guard import check_urssaf_owned
+from .guard import check_urssaf_owned, claim
 from .l10n_fr_urssaf_payment_request import (
     LIVE_STATES,
     NOT_PAID_ACTIVITY,
     OPEN_STATES,
     STATES,
+    cron_workers,
     is_own,
 )
 
@@ -50,9 +51,13 @@ CANCELLING = object()
 BACKGROUND_THRESHOLD = 50
 # Invoices per transaction of the background sending: a few calls each.
 BACKGROUND_CHUNK = 100
+CRON_SEND = "l10n_fr_urssaf_avance_immediate.ir_cron_send"
+# A background worker holds the chunk it claimed for at most this long.
+QUEUE_LEASE = timedelta(minutes=30)
 # Set by the addon only (see guard.check_urssaf_owned).
 URSSAF_OWNED_FIELDS = (
     "l10n_fr_urssaf_queued_by_id",
+    "l10n_fr_urssaf_queue_lease",
     "l10n_fr_urssaf_state",
     "l10n_fr_urssaf_cancelled",
     "l10n_fr_urssaf_reissue_of_id",
@@ -168,6 +173,8 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Waiting to be sent to Urssaf in the background.",
     )
+    # Until then, one background worker holds this queued invoice.
+    l10n_fr_urssaf_queue_lease = fields.Datetime(readonly=True, copy=False)
 
     def init(self):
         # The invoices' Urssaf filters. With the columns of the invoice
@@ -840,16 +847,42 @@ class AccountMove(models.Model):
         """Send in the background (large selections), as Odoo's batch Send &
         Print does; the user is notified when done."""
         self._l10n_fr_urssaf_check_sender()
-        self.sudo().l10n_fr_urssaf_queued_by_id = self.env.user
-        self.env.ref("l10n_fr_urssaf_avance_immediate.ir_cron_send")._trigger()
+        self.sudo().write(
+            {
+                "l10n_fr_urssaf_queued_by_id": self.env.user.id,
+                # Queued again: free for the next run at once.
+                "l10n_fr_urssaf_queue_lease": False,
+            }
+        )
+        self.env.ref(CRON_SEND)._trigger()
 
     @api.model
     def _cron_l10n_fr_urssaf_send(self):
         """Send the next queued invoices (a chunk per call, Odoo's cron calls
         again while some remain), as the users who queued them, each batch of
-        10 committed on its own: a killed worker resumes where it was."""
-        queued = self.search([("l10n_fr_urssaf_queued_by_id", "!=", False)], order="id")
-        chunk = queued[:BACKGROUND_CHUNK]
+        10 committed on its own: a killed worker resumes where it was.
+
+        Copies of this cron job share the queue (several Odoo servers, see the
+        README): each run claims its chunk, and wakes the copies up when more
+        invoices wait."""
+        total = self.search_count([("l10n_fr_urssaf_queued_by_id", "!=", False)])
+        if total > BACKGROUND_CHUNK:
+            running = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
+            for worker in cron_workers(self.env, CRON_SEND) - running:
+                worker._trigger()
+        now = fields.Datetime.now()
+        chunk = claim(
+            self.sudo(),
+            SQL(
+                "l10n_fr_urssaf_queued_by_id IS NOT NULL "
+                "AND COALESCE(l10n_fr_urssaf_queue_lease, %s) <= %s",
+                now,
+                now,
+            ),
+            BACKGROUND_CHUNK,
+            "l10n_fr_urssaf_queue_lease",
+            now + QUEUE_LEASE,
+        ).with_env(self.env)
         for user, moves in chunk.grouped("l10n_fr_urssaf_queued_by_id").items():
             try:
                 moves.with_user(user)._l10n_fr_urssaf_send()
@@ -872,7 +905,7 @@ class AccountMove(models.Model):
             if self._can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env["ir.cron"]._notify_progress(
-            done=len(chunk), remaining=len(queued) - len(chunk)
+            done=len(chunk), remaining=max(total - len(chunk), 0)
         )
 
     def _l10n_fr_urssaf_notify_sent(self, user):

@@ -3,8 +3,6 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from psycopg2.extensions import TransactionRollbackError
-
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import SQL, format_amount, format_date, split_every
@@ -20,7 +18,7 @@ from ..lib.codes import (
 from ..lib.exceptions import UrssafAuthError, UrssafError
 from ..lib.simulator.errors import SimulatorError
 from .exchange_journal import identifiers
-from .guard import run_guarded
+from .guard import claim, run_guarded
 from .res_company import ENVIRONMENTS
 from .ui import notification
 
@@ -114,7 +112,6 @@ CRON_REFRESH = "l10n_fr_urssaf_avance_immediate.ir_cron_payment_request_status"
 # A worker claims 10 calls' worth of requests at once, for at most LEASE.
 CLAIM_SIZE = 10 * MAX_ITEMS_PER_CALL
 LEASE = timedelta(minutes=15)
-CLAIM_ATTEMPTS = 5
 # Statuses that need someone to act on the invoice: a refusal, a bounced
 # debit and how the unpaid request ended.
 ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")
@@ -1121,51 +1118,12 @@ class L10nFrUrssafPaymentRequest(models.Model):
     @api.model
     def _claim(self, company, now, size):
         """Up to ``size`` of this company's requests due at ``now`` that no
-        other worker holds, oldest due first, leased to this worker: their
-        next check moves a lease ahead, committed at once, so that the other
-        workers skip them until this one records their answers; if it dies,
-        they are due again when the lease ends."""
-        can_commit = self.env["account.move"]._can_commit()
-        self.flush_model(["next_check"])
-        query = SQL(
-            """
-            WITH due AS (
-                SELECT id, next_check FROM %(table)s
-                 WHERE company_id = %(company)s AND next_check <= %(now)s
-                 ORDER BY next_check, id
-                 LIMIT %(size)s
-                   FOR NO KEY UPDATE SKIP LOCKED
-            )
-            UPDATE %(table)s request SET next_check = %(lease)s
-              FROM due WHERE request.id = due.id
-            RETURNING request.id, due.next_check
-            """,
-            table=SQL.identifier(self._table),
-            company=company.id,
-            now=now,
-            size=size,
-            lease=fields.Datetime.now() + LEASE,
-        )
-        for _attempt in range(CLAIM_ATTEMPTS):
-            if can_commit:
-                # A fresh snapshot: the rows others just recorded are not due.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            try:
-                self.env.cr.execute(query, log_exceptions=False)
-                break
-            except TransactionRollbackError:
-                # Recorded by another worker since this snapshot began.
-                if not can_commit:
-                    raise
-                self.env.cr.rollback()  # pylint: disable=invalid-commit
-        else:
-            return self.browse()
-        rows = sorted(self.env.cr.fetchall(), key=lambda row: (row[1], row[0]))
-        claimed = self.browse(row[0] for row in rows)
-        claimed.invalidate_recordset(["next_check"])
-        if can_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return claimed
+        other worker holds, leased to this worker: their next check moves a
+        lease ahead (see :func:`.guard.claim`)."""
+        where = SQL("company_id = %s AND next_check <= %s", company.id, now)
+        lease = fields.Datetime.now() + LEASE
+        order = SQL("next_check, id")
+        return claim(self, where, size, "next_check", lease, order=order)
 
     # ------------------------------------------------------------- simulation
 

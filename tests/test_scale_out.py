@@ -11,6 +11,7 @@ from odoo.api import Transaction
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..models import account_move
 from ..models import l10n_fr_urssaf_payment_request as payment_request
 from .common import SimulatorMixin
 
@@ -53,7 +54,8 @@ class TestScaleOut(SimulatorMixin, TransactionCase):
                 )
                 .ids
             )
-            self.addCleanup(self.delete, journal.id, tuple(moves.ids))
+            self.move_ids = tuple(moves.ids)
+            self.addCleanup(self.delete, journal.id, self.move_ids)
 
     def delete(self, journal_id, move_ids):
         with self.registry.cursor() as cr:
@@ -175,3 +177,48 @@ class TestScaleOut(SimulatorMixin, TransactionCase):
                 (tuple(self.ids),),
             )
             self.assertEqual(cr.fetchone()[0], 0, "none left behind")
+
+    @mute_logger("odoo.addons.l10n_fr_urssaf_avance_immediate.models")
+    def test_concurrent_background_sendings_send_each_invoice_once(self):
+        """Two background sending runs at once on two connections share the
+        queue: each queued invoice goes to one of them, none is left."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE account_move SET l10n_fr_urssaf_queued_by_id = %s "
+                "WHERE id IN %s",
+                (self.env.ref("base.user_admin").id, self.move_ids),
+            )
+        sent = []
+
+        def sending(moves):
+            sent.extend(moves.ids)
+            return {}
+
+        errors = []
+
+        def run():
+            try:
+                with self.registry.cursor() as cr:
+                    cr.transaction = Transaction(self.registry)
+                    Move = api.Environment(cr, SUPERUSER_ID, {})["account.move"]
+                    queued = [("l10n_fr_urssaf_queued_by_id", "!=", False)]
+                    while Move.search_count(queued):
+                        Move._cron_l10n_fr_urssaf_send()
+                        cr.commit()
+            except Exception as exc:  # noqa: BLE001 (reported below)
+                errors.append(exc)
+
+        Move = type(self.env["account.move"])
+        with (
+            patch.object(Move, "_l10n_fr_urssaf_send", sending),
+            patch.object(Move, "_l10n_fr_urssaf_notify_sent", lambda self, user: None),
+            patch.object(Move, "_can_commit", lambda self: True),
+            patch.object(account_move, "BACKGROUND_CHUNK", 10),
+        ):
+            threads = [threading.Thread(target=run) for _i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        self.assertFalse(errors)
+        self.assertEqual(sorted(sent), sorted(self.move_ids))
