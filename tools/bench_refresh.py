@@ -92,8 +92,10 @@ def say(message=""):
 # ------------------------------------------------------------------- database
 
 
-def prepare_database(reuse):
-    """Config file of the private cluster, with DB ready (addon installed)."""
+def prepare_database(reuse, db=None):
+    """Config file of the private cluster, with ``db`` (default DB) ready,
+    the addon installed."""
+    db = db or DB
     # The same Python name as make test: it is part of the template's key.
     python, reason = devenv.find_odoo(install=False)
     if not python:
@@ -101,12 +103,12 @@ def prepare_database(reuse):
     devenv.pg_start()
     conf = devenv.write_odoo_conf(python)
     # Kept, the database is still updated: the code may have new fields.
-    mode = "-u" if reuse and devenv.db_exists(DB) else "-i"
+    mode = "-u" if reuse and devenv.db_exists(db) else "-i"
     if mode == "-i":
-        devenv.copy_db(devenv.ensure_template(python, conf), DB)
+        devenv.copy_db(devenv.ensure_template(python, conf), db)
     log = os.path.join(devenv.LOGS, "bench-install.log")
-    say(f"{'Updating' if mode == '-u' else 'Installing'} {devenv.MODULE} in {DB}")
-    args = ["-d", DB, mode, devenv.MODULE, "--stop-after-init", "--no-http"]
+    say(f"{'Updating' if mode == '-u' else 'Installing'} {devenv.MODULE} in {db}")
+    args = ["-d", db, mode, devenv.MODULE, "--stop-after-init", "--no-http"]
     proc = devenv.run(
         devenv.odoo_cmd(python, conf, *args, f"--logfile={log}"), check=False
     )
@@ -115,9 +117,10 @@ def prepare_database(reuse):
     return conf
 
 
-def open_registry(conf):
-    config.parse_config(["-c", conf, "-d", DB, "--log-level=warn"], setup_logging=True)
-    return Registry(DB)
+def open_registry(conf, db=None):
+    db = db or DB
+    config.parse_config(["-c", conf, "-d", db, "--log-level=warn"], setup_logging=True)
+    return Registry(db)
 
 
 def bench_company(env):
