@@ -26,3 +26,4 @@ from . import test_test_book
 from . import test_tour_test_book
 from . import test_going_live
 from . import test_status_history
+from . import test_send_bulk
