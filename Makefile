@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEVENV = $(PYTHON) tools/devenv.py
 
-.PHONY: test demo stop lint pot bench faults
+.PHONY: test demo stop lint pot bench bench-send faults
 
 test:
 	$(DEVENV) test
@@ -23,6 +23,10 @@ pot:
 # Refresh N payment requests against the simulator (BENCH_ARGS="--n 1000").
 bench:
 	$(DEVENV) bench $(BENCH_ARGS)
+
+# Send N posted invoices to the simulator (BENCH_SEND_ARGS="--n 10000 --reuse-db").
+bench-send:
+	$(DEVENV) bench-send $(BENCH_SEND_ARGS)
 
 # Fault matrix: each Urssaf operation under each fault, lost/duplicated counts.
 faults:

@@ -856,6 +856,7 @@ def main():
         "lint": cmd_lint,
         "pot": cmd_pot,
         "bench": lambda args: run_tool("bench_refresh.py", args),
+        "bench-send": lambda args: run_tool("bench_send.py", args),
         "faults": lambda args: run_tool("fault_matrix.py", args),
         "system-packages": cmd_system_packages,
     }
