@@ -49,8 +49,9 @@ ACTIVATION_MARGIN = timedelta(minutes=1)
 CANCELLING = object()
 # Above this many invoices, sending goes to the background.
 BACKGROUND_THRESHOLD = 50
-# Invoices per transaction of the background sending: a few calls each.
-BACKGROUND_CHUNK = 100
+# Invoices per run of the background sending (a commit per call of 10):
+# enough calls for the pipeline to stay full.
+BACKGROUND_CHUNK = 500
 # Set by the addon only (see guard.check_urssaf_owned).
 URSSAF_OWNED_FIELDS = (
     "l10n_fr_urssaf_queued_by_id",
@@ -989,10 +990,12 @@ class AccountMove(models.Model):
         """
         _ = self.env._
         explain = self.env["res.company"]._l10n_fr_urssaf_explain
-        Request = self.env["l10n.fr.urssaf.payment.request"]
+        # Urssaf's answer, recorded whoever sends (invoicing users only read
+        # requests).
+        Request = self.env["l10n.fr.urssaf.payment.request"].sudo()
         now = fields.Datetime.now()
         results, notes, adopted, rows = {}, {}, [], []
-        unsent = Request.sudo()
+        unsent = Request
         for move, payload, submission, request in zip(
             self, payloads, submissions, requests, strict=True
         ):
