@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEVENV = $(PYTHON) tools/devenv.py
 
-.PHONY: test demo stop lint pot bench bench-refresh bench-scale bench-indexes faults
+.PHONY: test demo stop lint pot bench bench-refresh bench-send bench-scale bench-indexes faults
 
 test:
 	$(DEVENV) test
@@ -37,6 +37,10 @@ bench-scale:
 # EXPLAIN (BENCH_INDEXES_ARGS="--reuse-db" keeps the rows of the last run).
 bench-indexes:
 	$(DEVENV) bench-indexes $(BENCH_INDEXES_ARGS)
+
+# Send N posted invoices to the simulator (BENCH_SEND_ARGS="--n 10000 --reuse-db").
+bench-send:
+	$(DEVENV) bench-send $(BENCH_SEND_ARGS)
 
 # Fault matrix: each Urssaf operation under each fault, lost/duplicated counts.
 faults:

@@ -1,12 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta, timezone
 
 from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
-from odoo.tools import SQL, float_round, format_date
+from odoo.tools import SQL, float_round, format_date, split_every
 from odoo.tools.sql import create_index
 
 from ..lib.codes import MAX_ITEMS_PER_CALL
@@ -19,6 +20,7 @@ from .l10n_fr_urssaf_payment_request import (
     LIVE_STATES,
     NOT_PAID_ACTIVITY,
     OPEN_STATES,
+    POLL_INTERVAL,
     STATES,
     cron_workers,
     is_own,
@@ -49,11 +51,12 @@ ACTIVATION_MARGIN = timedelta(minutes=1)
 CANCELLING = object()
 # Above this many invoices, sending goes to the background.
 BACKGROUND_THRESHOLD = 50
-# Invoices per transaction of the background sending: a few calls each.
-BACKGROUND_CHUNK = 100
+# Invoices per run of the background sending (a commit per call of 10):
+# enough calls for the pipeline to stay full.
+BACKGROUND_CHUNK = 500
 CRON_SEND = "l10n_fr_urssaf_avance_immediate.ir_cron_send"
 # A background worker holds the chunk it claimed for at most this long.
-QUEUE_LEASE = timedelta(minutes=30)
+QUEUE_LEASE = timedelta(hours=1)
 # Set by the addon only (see guard.check_urssaf_owned).
 URSSAF_OWNED_FIELDS = (
     "l10n_fr_urssaf_queued_by_id",
@@ -643,25 +646,29 @@ class AccountMove(models.Model):
             return [_("The invoice has no service line.")]
         problems = []
         for line in lines:
-            label = line.product_id.display_name or line.name or "-"
             if line.price_total < 0 or line.quantity < 0:
                 problems.append(
                     _(
                         "Line %(line)s is negative: Urssaf refuses negative amounts, "
                         "such as a discount line. Lower the unit price, or use the "
                         "discount column, instead.",
-                        line=label,
+                        line=line._l10n_fr_urssaf_label(),
                     )
                 )
             elif not line.quantity:
-                problems.append(_("Line %(line)s has no quantity.", line=label))
+                problems.append(
+                    _(
+                        "Line %(line)s has no quantity.",
+                        line=line._l10n_fr_urssaf_label(),
+                    )
+                )
             if not line.l10n_fr_urssaf_nature_code:
                 problems.append(
                     _(
                         "Line %(line)s has no Urssaf service nature: reset the "
                         "invoice to draft and choose it in the Urssaf Service Nature "
                         "column of the line. %(product)s",
-                        line=label,
+                        line=line._l10n_fr_urssaf_label(),
                         product=self._l10n_fr_urssaf_nature_hint(),
                     )
                 )
@@ -754,9 +761,15 @@ class AccountMove(models.Model):
         return locked, {move: ("not_sent", busy) for move in self - locked}
 
     def _l10n_fr_urssaf_send(self):
-        """Send these invoices as payment requests, 10 per call, each call's
-        outcome committed before the next: a later failure, a retry or a
-        killed worker never undoes what Urssaf recorded.
+        """Send these invoices as payment requests, 10 per call.
+
+        Before a call goes out, its invoices are marked in flight and
+        committed: each gets its request in state ``to_reconcile``, the state
+        of a lost answer. Whatever happens next (answer lost, crash, killed
+        worker), the request is searched by its number at Urssaf by the status
+        cron, never sent again. Each answer is recorded and committed as it
+        comes; the next call runs meanwhile in a worker thread (as the
+        refresh does), which only touches the client, never the ORM.
 
         :return: ``{move: (outcome, message)}`` with outcome ``sent``,
             ``rejected``, ``not_sent`` or ``unknown``
@@ -764,8 +777,7 @@ class AccountMove(models.Model):
         self._l10n_fr_urssaf_check_sender()
         locked, results = self._l10n_fr_urssaf_lock_free()
         ready = self.browse()
-        for move in locked:
-            problems = move._l10n_fr_urssaf_send_problems()
+        for move, problems in locked._l10n_fr_urssaf_sending_problems().items():
             if problems:
                 results[move] = ("not_sent", "\n".join(problems))
             else:
@@ -776,11 +788,7 @@ class AccountMove(models.Model):
             company._l10n_fr_urssaf_check_credentials()
         for company, moves in by_company.items():
             with company._l10n_fr_urssaf_client(moves) as client:
-                for start in range(0, len(moves), MAX_ITEMS_PER_CALL):
-                    batch = moves[start : start + MAX_ITEMS_PER_CALL]
-                    results.update(batch._l10n_fr_urssaf_send_batch(client))
-                    if self._can_commit():
-                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                results.update(moves._l10n_fr_urssaf_send_calls(client))
         due = self.env["l10n.fr.urssaf.payment.request"].search(
             [("move_id", "in", ready.ids), ("next_check", "!=", False)],
             order="next_check",
@@ -792,32 +800,97 @@ class AccountMove(models.Model):
             )._trigger(at=due.next_check)
         return results
 
+    def _l10n_fr_urssaf_send_calls(self, client):
+        """The calls of one company's invoices, 10 per call, pipelined: while
+        call k runs, batch k - 1's answer is recorded and batch k + 1 marked
+        in flight, both committed at once before call k + 1 goes out."""
+        results = {}
+        journal = client.on_exchange
+        batches = iter(
+            self.browse(ids) for ids in split_every(MAX_ITEMS_PER_CALL, self.ids)
+        )
+
+        def mark_next():
+            batch = next(batches, None)
+            return batch and batch._l10n_fr_urssaf_send_batch(client)
+
+        with ThreadPoolExecutor(max_workers=1) as worker:
+
+            def call(function, *args):
+                return worker.submit(function, *args).result()
+
+            def send(marked):
+                payloads = marked and marked[1]
+                future = payloads and worker.submit(
+                    client.submit_payment_requests, payloads
+                )
+                return marked and (marked, future)
+
+            marked = mark_next()
+            following = mark_next()
+            self._l10n_fr_urssaf_commit()
+            out = send(marked)
+            while out:
+                (moves, payloads, requests, not_sent), future = out
+                submissions = future.result() if future else []
+                # Journaled before anything else (own transaction): what was
+                # sent stays known even if recording the answer fails.
+                journal.forget(
+                    requests.browse(
+                        request.id
+                        for request, submission in zip(
+                            requests, submissions, strict=True
+                        )
+                        if submission.outcome == "retry"
+                    )
+                )
+                journal.flush(count=journal.pending())
+                out = send(following)  # marked and committed: it may go
+                results.update(not_sent)
+                results.update(
+                    moves._l10n_fr_urssaf_record(
+                        client, payloads, submissions, requests, call
+                    )
+                )
+                following = mark_next()
+                self._l10n_fr_urssaf_commit()
+        return results
+
+    def _l10n_fr_urssaf_commit(self):
+        if self._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _l10n_fr_urssaf_sending_problems(self):
+        """``{move: problems}`` as :meth:`_l10n_fr_urssaf_send_problems` says
+        them, the invoices, customers, lines, products and requests read for
+        all these invoices at once (prefetched among themselves only)."""
+        moves = self.with_prefetch()
+        return {move: move._l10n_fr_urssaf_send_problems() for move in moves}
+
     def _l10n_fr_urssaf_send_batch(self, client):
-        """One call for these (at most 10) invoices, those nobody else is
-        sending and nobody sent since they were checked (locked again: a
-        commit after the previous batch released them)."""
+        """Lock these (at most 10) invoices again, check them again (a commit
+        since the first check let others change or send them), and mark those
+        that can go as in flight.
+
+        :return: ``(moves, payloads, requests, results)``: the invoices that
+            go, their payloads and in-flight requests (same order), and the
+            results of the others
+        """
         _ = self.env._
-        client_environment = self.company_id.sudo().l10n_fr_urssaf_environment
+        environment = self.company_id.sudo().l10n_fr_urssaf_environment
         locked, results = self._l10n_fr_urssaf_lock_free()
-        sent = (
-            self.env["l10n.fr.urssaf.payment.request"]
-            .sudo()
-            .search(
-                [
-                    ("move_id", "in", locked.ids),
-                    ("state", "!=", "error"),
-                    ("environment", "=", client_environment),
-                ]
+        # Read once locked (the checks below read them too).
+        sent = locked.filtered(
+            lambda move: any(
+                request.state != "error" and request.environment == environment
+                for request in move.sudo().l10n_fr_urssaf_request_ids
             )
-            .move_id
         )
         for move in sent:
             results[move] = ("not_sent", _("Already sent to Urssaf meanwhile."))
         moves = self.browse()
-        for move in locked - sent:
-            # Checked again: since the first check, a commit let others
-            # change the invoice.
-            problems = move._l10n_fr_urssaf_send_problems()
+        checked = (locked - sent)._l10n_fr_urssaf_sending_problems()
+        for move, problems in checked.items():
             if problems:
                 results[move] = ("not_sent", "\n".join(problems))
             else:
@@ -826,22 +899,49 @@ class AccountMove(models.Model):
             build_payment_request_payload(move._l10n_fr_urssaf_payment_request())
             for move in moves
         ]
-        submissions = client.submit_payment_requests(payloads) if payloads else []
-        before = moves.sudo().l10n_fr_urssaf_request_ids
-        history = []
-        for move, payload, submission in zip(moves, payloads, submissions, strict=True):
-            results[move] = move._l10n_fr_urssaf_record(
-                client, payload, submission, history
-            )
-        self.env["l10n.fr.urssaf.payment.request"]._create_history(history)
-        # The journal names the requests this call created, and keeps what
-        # was sent whatever happens to this transaction.
-        client.on_exchange.know(moves.sudo().l10n_fr_urssaf_request_ids - before)
-        client.on_exchange.flush()
+        requests = moves._l10n_fr_urssaf_mark_in_flight(payloads)
+        client.on_exchange.know(requests)
         locked.filtered("l10n_fr_urssaf_queued_by_id").sudo().write(
             {"l10n_fr_urssaf_queued_by_id": False}
         )
-        return results
+        return moves, payloads, requests, results
+
+    def _l10n_fr_urssaf_mark_in_flight(self, payloads):
+        """Create these invoices' requests, in one create, as sent with no
+        answer yet (``to_reconcile``, checked by number after the polling
+        interval unless the answer comes first).
+
+        :return: the requests, in the order of the invoices
+        """
+        now = fields.Datetime.now()
+        environment = self.company_id.sudo().l10n_fr_urssaf_environment
+        return (
+            self.env["l10n.fr.urssaf.payment.request"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": payload["numFactureTiers"],
+                        "move_id": move.id,
+                        "partner_id": move.partner_id.id,
+                        "company_id": move.company_id.id,
+                        "amount": move.amount_total,
+                        "sent_date": now,
+                        "environment": environment,
+                        "state": "to_reconcile",
+                        "error_message": self._l10n_fr_urssaf_lost_message(),
+                        "next_check": now + POLL_INTERVAL["to_reconcile"],
+                    }
+                    for move, payload in zip(self, payloads, strict=True)
+                ]
+            )
+        )
+
+    def _l10n_fr_urssaf_lost_message(self):
+        return self.env._(
+            "The Urssaf answer was lost: Urssaf may have received the invoice. "
+            "It will be checked by its number; do not send it again meanwhile."
+        )
 
     def _l10n_fr_urssaf_queue(self):
         """Send in the background (large selections), as Odoo's batch Send &
@@ -923,102 +1023,113 @@ class AccountMove(models.Model):
             },
         )
 
-    def _l10n_fr_urssaf_record(self, client, payload, submission, history):
-        """Record one submission result (:class:`lib.client.SubmissionResult`).
+    def _l10n_fr_urssaf_record(
+        self, client, payloads, submissions, requests, call=None
+    ):
+        """Record a call's results (:class:`lib.client.SubmissionResult`) on
+        these invoices' in-flight requests (invoices, payloads, results and
+        requests in the same order), in bulk: the requests' writes, one note
+        each logged in one create per model, their status history in one
+        create. The requests of invoices the call certainly did not bring to
+        Urssaf are deleted: those invoices are to send again.
 
-        :param history: list the request's status history row is added to
+        :param call: runs a method of the client in the thread that owns it
+            (default: here)
+        :return: ``{move: (outcome, message)}``
         """
         _ = self.env._
         explain = self.env["res.company"]._l10n_fr_urssaf_explain
+        # Urssaf's answer, recorded whoever sends (invoicing users only read
+        # requests).
         Request = self.env["l10n.fr.urssaf.payment.request"].sudo()
         now = fields.Datetime.now()
-        values = {
-            "name": payload["numFactureTiers"],
-            "move_id": self.id,
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "amount": self.amount_total,
-            "sent_date": now,
-            "environment": self.company_id.sudo().l10n_fr_urssaf_environment,
-        }
-        outcome = submission.outcome
-        codes = [error.code for error in submission.errors]
-        if outcome == "rejected" and codes == ["ERR_FACTURE_DOUBLON"]:
-            try:
-                info = self._l10n_fr_urssaf_find_own(client, payload)
-            except UrssafError:
-                # Ours or another invoice's? Checked later by its number,
-                # never taken for a rejection meanwhile.
-                info, outcome = None, "unknown"
-            if info:
-                # Ours, from a sending whose answer was lost: adopt it.
-                request = Request.create(dict(values, state="to_reconcile"))
-                history.append(request._apply_info(info, now))
-                message = _(
-                    "Urssaf already had this invoice from an earlier sending whose "
-                    "answer was lost; it is now followed here."
+        results, notes, adopted, rows = {}, {}, [], []
+        unsent = Request
+        for move, payload, submission, request in zip(
+            self, payloads, submissions, requests, strict=True
+        ):
+            outcome = submission.outcome
+            codes = [error.code for error in submission.errors]
+            if outcome == "rejected" and codes == ["ERR_FACTURE_DOUBLON"]:
+                try:
+                    info = move._l10n_fr_urssaf_find_own(client, payload, call)
+                except UrssafError:
+                    # Ours or another invoice's? Checked later by its number,
+                    # never taken for a rejection meanwhile.
+                    info, outcome = None, "unknown"
+                if info:
+                    # Ours, from a sending whose answer was lost: adopt it.
+                    message = _(
+                        "Urssaf already had this invoice from an earlier sending "
+                        "whose answer was lost; it is now followed here."
+                    )
+                    adopted.append((request, info))
+                    notes[request] = message
+                    results[move] = ("sent", message)
+                    continue
+            if outcome == "accepted":
+                request.write(
+                    {
+                        "urssaf_id": submission.payment_request_id,
+                        "status_code": submission.status or "10",
+                        "state": "sent",
+                        "status_date": now,
+                        "next_check": now + timedelta(minutes=5),
+                        "error_message": False,
+                    }
                 )
-                request._post_note(message)
-                return "sent", message
-        if outcome == "accepted":
-            request = Request.create(
-                dict(
-                    values,
-                    urssaf_id=submission.payment_request_id,
-                    status_code=submission.status or "10",
-                    state="sent",
-                    status_date=now,
-                    next_check=now + timedelta(minutes=5),
+                message = note = _(
+                    "Sent to Urssaf: payment request %(id)s. The customer will be "
+                    "asked to validate it.",
+                    id=submission.payment_request_id,
                 )
-            )
-            message = note = _(
-                "Sent to Urssaf: payment request %(id)s. The customer will be asked "
-                "to validate it.",
-                id=request.urssaf_id,
-            )
-            result = "sent"
-        elif outcome == "rejected":
-            message = self.env["res.company"]._l10n_fr_urssaf_explain_codes(
-                submission.errors
-            )
-            request = Request.create(
-                dict(
-                    values,
-                    state="error",
-                    error_codes=", ".join(codes),
-                    error_message=message,
+                result = "sent"
+            elif outcome == "rejected":
+                message = self.env["res.company"]._l10n_fr_urssaf_explain_codes(
+                    submission.errors
                 )
-            )
-            note = _("Urssaf rejected the invoice:\n%(why)s", why=message)
-            result = "rejected"
-        elif outcome == "unknown":
-            message = note = _(
-                "The Urssaf answer was lost: Urssaf may have received the invoice. "
-                "It will be checked by its number; do not send it again meanwhile."
-            )
-            request = Request.create(
-                dict(
-                    values,
-                    state="to_reconcile",
-                    error_codes=submission.error and submission.error.code,
-                    error_message=message,
-                    next_check=now,
+                request.write(
+                    {
+                        "state": "error",
+                        "error_codes": ", ".join(codes),
+                        "error_message": message,
+                        "next_check": False,
+                    }
                 )
-            )
-            result = "unknown"
-        else:
-            return "not_sent", explain(submission.error)
-        request._post_note(note)
-        history.append(request._history_values("M050", submission.exchange_ref, now))
-        return result, message
+                note = _("Urssaf rejected the invoice:\n%(why)s", why=message)
+                result = "rejected"
+            elif outcome == "unknown":
+                message = note = self._l10n_fr_urssaf_lost_message()
+                request.write(
+                    {
+                        "error_codes": submission.error and submission.error.code,
+                        "next_check": now,
+                    }
+                )
+                result = "unknown"
+            else:
+                unsent |= request
+                results[move] = ("not_sent", explain(submission.error))
+                continue
+            notes[request] = note
+            rows.append(request._history_values("M050", submission.exchange_ref, now))
+            results[move] = (result, message)
+        unsent._forget_unsent()
+        rows += Request._apply_infos(adopted, now)
+        Request._post_notes(notes)
+        Request._create_history(rows)
+        return results
 
-    def _l10n_fr_urssaf_find_own(self, client, payload):
+    def _l10n_fr_urssaf_find_own(self, client, payload, call=None):
         """The request Urssaf holds under this number, if it is this very
         invoice (same customer and amount), else None.
 
+        :param call: runs the client's search (default: here)
         :raises UrssafError: when Urssaf cannot tell
         """
-        found = client.search_by_invoice_numbers([payload["numFactureTiers"]])
+        search = client.search_by_invoice_numbers
+        numbers = [payload["numFactureTiers"]]
+        found = call(search, numbers) if call else search(numbers)
         for info in found.items:
             if is_own(info, payload["idClient"], payload["mntFactureTTC"], self):
                 return info

@@ -36,11 +36,20 @@ class AccountMoveLine(models.Model):
                 or line.l10n_fr_urssaf_nature_code
             )
 
+    def _l10n_fr_urssaf_label(self):
+        # Only named in problems: the products' names are reads of their own.
+        return self.product_id.display_name or self.name or "-"
+
     def _l10n_fr_urssaf_service_line(self):
         """The line as ``lib`` expects it: hours when its unit is a time
         (days converted), else a flat rate per unit; prices include VAT."""
         self.ensure_one()
-        hour = self.env.ref("uom.product_uom_hour")
+        # Not env.ref: its existence check is a query per line.
+        hour = self.env["uom.uom"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "uom.product_uom_hour", raise_if_not_found=True
+            )
+        )
         quantity = self.quantity
         unit = UNIT_FLAT_RATE
         if self.product_uom_id.category_id == hour.category_id:

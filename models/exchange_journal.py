@@ -34,6 +34,17 @@ class ExchangeJournal:
     def __call__(self, exchange):
         self._pending.append(exchange)
 
+    def forget(self, records):
+        """Link no coming exchange to these records (deleted: in flight, their
+        call did not reach Urssaf)."""
+        links = {(record._name, record.id) for record in records}
+        for linked in self._known.values():
+            linked -= links
+
+    def pending(self):
+        """How many exchanges are not written yet."""
+        return len(self._pending)
+
     def know(self, records, customer_id=None):
         """Link the coming exchanges that name these records (by Urssaf
         customer id, e-mail, invoice number or payment request id);
@@ -46,12 +57,14 @@ class ExchangeJournal:
             for key in keys:
                 self._known.setdefault(key, set()).update(links)
 
-    def flush(self, durable=True):
-        """Write the exchanges reported so far; ``durable=False`` when the
-        caller commits right after. A failure to write is logged (without the
-        bodies, which hold personal data) and never stops the business work."""
+    def flush(self, durable=True, count=None):
+        """Write the exchanges reported so far (the ``count`` first ones: not
+        those of a call still running); ``durable=False`` when the caller
+        commits right after. A failure to write is logged (without the bodies,
+        which hold personal data) and never stops the business work."""
         entries = []
-        while self._pending:
+        count = len(self._pending) if count is None else count
+        while self._pending and len(entries) < count:
             entries.append(self._pending.popleft())
         if not entries:
             return

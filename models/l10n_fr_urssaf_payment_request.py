@@ -217,6 +217,8 @@ class L10nFrUrssafPaymentRequest(models.Model):
         string="Urssaf Status",
         compute="_compute_status",
         store=True,
+        # In the INSERT of a create of many, not in an UPDATE after it.
+        precompute=True,
     )
     state = fields.Selection(
         selection=STATES,
@@ -361,6 +363,14 @@ class L10nFrUrssafPaymentRequest(models.Model):
                     "trace of what was sent."
                 )
             )
+
+    def _forget_unsent(self):
+        """Delete these in-flight requests of a call that certainly did not
+        reach Urssaf (nothing processed): their invoices are to send again,
+        as if never sent. No longer live first, else they could not go."""
+        if self:
+            self.sudo().write({"state": "error"})
+            self.sudo().unlink()
 
     # ------------------------------------------------------------- following
 

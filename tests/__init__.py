@@ -28,3 +28,4 @@ from . import test_going_live
 from . import test_status_history
 from . import test_scale_out
 from . import test_indexes
+from . import test_send_bulk

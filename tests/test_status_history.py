@@ -155,21 +155,21 @@ class TestStatusHistory(PaymentRequestCommon):
         """Each row holds the ref the client put on the result it came from."""
         move = self.invoice(self.active_customer())
         payload = build_payment_request_payload(move._l10n_fr_urssaf_payment_request())
-        history = []
         move._l10n_fr_urssaf_record(
             None,
-            payload,
-            SubmissionResult(
-                index=0,
-                invoice_number=move.name,
-                payment_request_id="11000000000999",
-                status="10",
-                exchange_ref="ref-m050",
-            ),
-            history,
+            [payload],
+            [
+                SubmissionResult(
+                    index=0,
+                    invoice_number=move.name,
+                    payment_request_id="11000000000999",
+                    status="10",
+                    exchange_ref="ref-m050",
+                )
+            ],
+            move._l10n_fr_urssaf_mark_in_flight([payload]),
         )
         Request = self.env["l10n.fr.urssaf.payment.request"]
-        Request._create_history(history)
         request = move.l10n_fr_urssaf_request_ids
         info = PaymentRequestInfo(
             payment_request_id=request.urssaf_id,

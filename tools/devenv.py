@@ -890,6 +890,7 @@ def main():
         "bench-refresh": lambda args: run_tool("bench_refresh.py", args),
         "bench-scale": lambda args: run_tool("bench_scale.py", args),
         "bench-indexes": lambda args: run_tool("bench_indexes.py", args),
+        "bench-send": lambda args: run_tool("bench_send.py", args),
         "faults": lambda args: run_tool("fault_matrix.py", args),
         "system-packages": cmd_system_packages,
     }

@@ -30,14 +30,12 @@ class L10nFrUrssafSend(models.TransientModel):
     @api.depends("move_ids")
     def _compute_line_ids(self):
         for wizard in self:
+            checked = wizard.move_ids._l10n_fr_urssaf_sending_problems()
             lines = [
                 fields.Command.create(
-                    {
-                        "move_id": move.id,
-                        "problems": "\n".join(move._l10n_fr_urssaf_send_problems()),
-                    }
+                    {"move_id": move.id, "problems": "\n".join(problems)}
                 )
-                for move in wizard.move_ids
+                for move, problems in checked.items()
             ]
             wizard.line_ids = [fields.Command.clear(), *lines]
             ready = wizard.line_ids.filtered("ready")
