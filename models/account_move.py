@@ -177,7 +177,9 @@ class AccountMove(models.Model):
         help="Waiting to be sent to Urssaf in the background.",
     )
     # Until then, one background worker holds this queued invoice.
-    l10n_fr_urssaf_queue_lease = fields.Datetime(readonly=True, copy=False)
+    l10n_fr_urssaf_queue_lease = fields.Datetime(
+        string="Urssaf Sending Claimed Until", readonly=True, copy=False
+    )
 
     def init(self):
         # The invoices' Urssaf filters. With the columns of the invoice
