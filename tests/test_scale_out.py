@@ -3,6 +3,7 @@
 and real connections, as on several Odoo servers."""
 
 import threading
+from contextlib import ExitStack
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -97,6 +98,33 @@ class TestScaleOut(SimulatorMixin, TransactionCase):
         self.addCleanup(cr.close)
         return api.Environment(cr, SUPERUSER_ID, {})[Request]
 
+    def twice_at_once(self, work, *patches):
+        """``work(env)`` run by two threads at once, each on a connection of
+        its own that may commit, as two servers' cron workers."""
+        errors = []
+
+        def run():
+            try:
+                with self.registry.cursor() as cr:
+                    # Not through Registry(): its lock is held while the
+                    # tests run at loading.
+                    cr.transaction = Transaction(self.registry)
+                    work(api.Environment(cr, SUPERUSER_ID, {}))
+            except Exception as exc:  # noqa: BLE001 (reported below)
+                errors.append(exc)
+
+        Move = type(self.env["account.move"])
+        can_commit = patch.object(Move, "_can_commit", lambda self: True)
+        with ExitStack() as stack:
+            for patcher in (can_commit, *patches):
+                stack.enter_context(patcher)
+            threads = [threading.Thread(target=run) for _i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        self.assertFalse(errors)
+
     def claim(self, requests, size=10, now=None):
         company = requests.env["res.company"].browse(self.company_id)
         return requests._claim(company, now or fields.Datetime.now(), size)
@@ -145,30 +173,11 @@ class TestScaleOut(SimulatorMixin, TransactionCase):
             asked.extend(ids)
             return search(client, ids, numbers)
 
-        errors = []
-
-        def run():
-            try:
-                with self.registry.cursor() as cr:
-                    # Not through Registry(): its lock is held while the
-                    # tests run at loading.
-                    cr.transaction = Transaction(self.registry)
-                    api.Environment(cr, SUPERUSER_ID, {})[Request]._cron_refresh()
-            except Exception as exc:  # noqa: BLE001 (reported below)
-                errors.append(exc)
-
-        Move = type(self.env["account.move"])
-        with (
+        self.twice_at_once(
+            lambda env: env[Request]._cron_refresh(),
             patch.object(payment_request, "_search", counting),
-            patch.object(Move, "_can_commit", lambda self: True),
             patch.object(payment_request, "CLAIM_SIZE", 10),
-        ):
-            threads = [threading.Thread(target=run) for _i in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        self.assertFalse(errors)
+        )
         self.assertEqual(sorted(asked), [f"scale-{index:03d}" for index in range(35)])
         with self.registry.cursor() as cr:
             cr.execute(
@@ -194,31 +203,17 @@ class TestScaleOut(SimulatorMixin, TransactionCase):
             sent.extend(moves.ids)
             return {}
 
-        errors = []
-
-        def run():
-            try:
-                with self.registry.cursor() as cr:
-                    cr.transaction = Transaction(self.registry)
-                    Move = api.Environment(cr, SUPERUSER_ID, {})["account.move"]
-                    queued = [("l10n_fr_urssaf_queued_by_id", "!=", False)]
-                    while Move.search_count(queued):
-                        Move._cron_l10n_fr_urssaf_send()
-                        cr.commit()
-            except Exception as exc:  # noqa: BLE001 (reported below)
-                errors.append(exc)
+        def send_queued(env):
+            queued = [("l10n_fr_urssaf_queued_by_id", "!=", False)]
+            while env["account.move"].search_count(queued):
+                env["account.move"]._cron_l10n_fr_urssaf_send()
+                env.cr.commit()
 
         Move = type(self.env["account.move"])
-        with (
+        self.twice_at_once(
+            send_queued,
             patch.object(Move, "_l10n_fr_urssaf_send", sending),
             patch.object(Move, "_l10n_fr_urssaf_notify_sent", lambda self, user: None),
-            patch.object(Move, "_can_commit", lambda self: True),
             patch.object(account_move, "BACKGROUND_CHUNK", 10),
-        ):
-            threads = [threading.Thread(target=run) for _i in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        self.assertFalse(errors)
+        )
         self.assertEqual(sorted(sent), sorted(self.move_ids))

@@ -46,9 +46,10 @@ from unittest import mock
 
 import bench_refresh  # tools/ is on sys.path when this file is run as a script
 import devenv
+from bench_refresh import say
 from lxml import etree
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
@@ -57,7 +58,6 @@ PREFIX = "IDX/"
 TARGET_MS = 20.0
 LIST_LIMIT = 80
 COUNT_LIMIT = 10001  # the web client's default (10,000) + 1
-CRON_LIMIT = 5000  # l10n_fr_urssaf_payment_request.CRON_LIMIT
 RUNS = 5
 BIG_TABLES = (
     "account_move",
@@ -119,20 +119,6 @@ PARTNER_STATES = (
 )
 OPERATIONS = (("token", 30), ("M010", 5), ("M020", 15), ("M050", 150))  # M070
 OUTCOMES = (("refused", 8), ("auth", 1), ("temporary", 15), ("unknown", 1))  # ok
-OPEN_STATES = (
-    "to_reconcile",
-    "sent",
-    "waiting",
-    "validated",
-    "unpaid",
-    "unknown",
-    "cancel_requested",
-)
-
-
-def say(message=""):
-    sys.stdout.write(f"{message}\n")
-    sys.stdout.flush()
 
 
 def buckets(expression, shares, modulo, default):
@@ -170,28 +156,6 @@ def other_columns(cr, table, excluded):
     return SQL(", ").join(SQL.identifier(row[0]) for row in cr.fetchall())
 
 
-def template_invoice(env, company):
-    partner = env["res.partner"].create({"name": "IDX Customer", "customer_rank": 1})
-    invoice = (
-        env["account.move"]
-        .with_company(company)
-        .create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Ménage", "quantity": 2, "price_unit": 25.0}
-                    )
-                ],
-            }
-        )
-    )
-    invoice.action_post()
-    env.flush_all()
-    return invoice
-
-
 def load_invoices(cr, invoice, n):
     """n copies of the template invoice's header (no lines: no filter reads
     them), dated over 3 years in the order of their numbers."""
@@ -222,6 +186,10 @@ def load_requests(cr, company, partner, n):
     """n payment requests, one per bench invoice, sent over 3 years in the
     order of their ids; the open ones and those paid in the last week have
     a next check, a third of them due."""
+    from odoo.addons.l10n_fr_urssaf_avance_immediate.models import (
+        l10n_fr_urssaf_payment_request as payment_request,
+    )
+
     now = fields.Datetime.now()
     state = buckets(SQL("g::bigint * 7907"), REQUEST_STATES, 10000, "paid")
     cr.execute(
@@ -243,7 +211,7 @@ def load_requests(cr, company, partner, n):
             "ORDER BY g",
             partner=partner.id,
             company=company.id,
-            open=list(OPEN_STATES),
+            open=list(payment_request.OPEN_STATES),
             week=now - timedelta(days=7),
             now=now,
             uid=SUPERUSER_ID,
@@ -382,7 +350,7 @@ def load(registry, args):
         company = bench_refresh.bench_company(env)
         started = time.perf_counter()
         delete_rows(cr)
-        invoice = template_invoice(env, company)
+        invoice = bench_refresh.template_invoice(env, company, "IDX Customer")
         steps = (
             (f"{args.invoices:,} invoices", load_invoices, (invoice, args.invoices)),
             (
@@ -523,6 +491,10 @@ def view_cases(env, screen, model, action, view):
 def extra_cases(env):
     """What the view files cannot give: a rare value alone, typed searches,
     and the crons' searches."""
+    from odoo.addons.l10n_fr_urssaf_avance_immediate.models import (
+        l10n_fr_urssaf_payment_request as payment_request,
+    )
+
     invoices, invoice_order = action_list(env, "account.action_move_out_invoice_type")
     request = env["l10n.fr.urssaf.payment.request"].search(
         [("name", "like", f"{PREFIX}%")], limit=1, order="id"
@@ -544,11 +516,11 @@ def extra_cases(env):
         ),
         Case(
             "Cron",
-            "payment requests due (_cron_refresh)",
+            "payment requests claimed (_cron_refresh)",
             "l10n.fr.urssaf.payment.request",
-            [("next_check", "<=", now)],
+            [("company_id", "=", request.company_id.id), ("next_check", "<=", now)],
             order="next_check, id",
-            limit=CRON_LIMIT,
+            limit=payment_request.CLAIM_SIZE,
             count=False,
             target="scan",
         ),

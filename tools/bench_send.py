@@ -47,6 +47,7 @@ from bench_refresh import (
     open_registry,
     prepare_database,
     say,
+    say_calls,
     tenth_means,
 )
 
@@ -277,12 +278,6 @@ def report(args, figures):
     n, rtt = args.n, args.rtt_ms / 1000
     expected = math.ceil(n / BATCH)
     floor = expected * rtt
-    sends = figures["calls"].get("submit_payment_requests", 0)
-    others = {
-        op: count
-        for op, count in figures["calls"].items()
-        if op not in ("submit_payment_requests", "token")
-    }
     per_invoice = figures["queries"] / n
     per_batch = figures["batches"] or [0]
     first, last = tenth_means(per_batch)
@@ -304,14 +299,7 @@ def report(args, figures):
     )
     for message, count in figures["problems"].most_common(3):
         say(f"  {count} x {message.splitlines()[0][:100]}")
-    say(
-        f"sending calls        {sends}  (target ceil(N/10) = {expected})  "
-        + verdict(sends == expected and not others, "sending calls")
-    )
-    say(
-        f"token calls          {figures['calls'].get('token', 0)}"
-        + (f"; other calls {others}" if others else "")
-    )
+    sends = say_calls("sending calls", "submit_payment_requests", figures, n, verdict)
     say(
         f"SQL per invoice      mean {per_invoice:.2f} ({figures['queries']} "
         f"queries, {figures['before_first_call']} before the first call); per "
