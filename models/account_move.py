@@ -949,13 +949,7 @@ class AccountMove(models.Model):
         """Send in the background (large selections), as Odoo's batch Send &
         Print does; the user is notified when done."""
         self._l10n_fr_urssaf_check_sender()
-        self.sudo().write(
-            {
-                "l10n_fr_urssaf_queued_by_id": self.env.user.id,
-                # Queued again: free for the next run at once.
-                "l10n_fr_urssaf_queue_lease": False,
-            }
-        )
+        self.sudo().l10n_fr_urssaf_queued_by_id = self.env.user
         self.env.ref(CRON_SEND)._trigger()
 
     @api.model
@@ -999,8 +993,12 @@ class AccountMove(models.Model):
             # Those not sent (problems, an error) leave the queue too; those
             # another worker is sending stay, for it to finish.
             locked, _busy = moves._l10n_fr_urssaf_lock_free()
+            # The lease goes with them: queued again, they are free at once.
             locked.filtered("l10n_fr_urssaf_queued_by_id").sudo().write(
-                {"l10n_fr_urssaf_queued_by_id": False}
+                {
+                    "l10n_fr_urssaf_queued_by_id": False,
+                    "l10n_fr_urssaf_queue_lease": False,
+                }
             )
             if not self.search_count([("l10n_fr_urssaf_queued_by_id", "=", user.id)]):
                 self._l10n_fr_urssaf_notify_sent(user)

@@ -1087,15 +1087,12 @@ class L10nFrUrssafPaymentRequest(models.Model):
 
         Copies of this cron job share the work (several Odoo servers, see the
         README): each claims the requests it polls (:meth:`_claim`), and a run
-        that finds more than it claims at once wakes the copies up."""
+        whose claim is full wakes the copies up. Companies go oldest due
+        first."""
         now = fields.Datetime.now()
         domain = [("next_check", "<=", now)]
         Request = self.sudo()
         total = Request.search_count(domain)
-        if total > CLAIM_SIZE:
-            running = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
-            for worker in cron_workers(self.env, CRON_REFRESH) - running:
-                worker._trigger()
         done = [0]
         cron = self.env["ir.cron"]
 
@@ -1106,11 +1103,19 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
         errors = {}
-        for [company] in Request._read_group(domain, ["company_id"]):
+        companies = Request._read_group(
+            domain, ["company_id"], ["next_check:min"], order="next_check:min"
+        )
+        for company, _oldest in companies:
             batches = Request._claimed_batches(company, now, limit, done, errors)
             failure = Request._poll(company, batches, errors, after_batch)
             if failure:
+                # Credentials missing or refused: the whole company waits,
+                # rather than every run (and every copy) asking again.
                 _logger.warning("Urssaf, company %s: %s", company.id, failure)
+                Request.search([*domain, ("company_id", "=", company.id)])._postpone()
+                if self.env["account.move"]._can_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         for request, error in errors.items():
             _logger.warning("Urssaf payment request %s: %s", request.id, error)
 
@@ -1118,10 +1123,18 @@ class L10nFrUrssafPaymentRequest(models.Model):
     def _claimed_batches(self, company, now, limit, done, errors):
         """:meth:`_batches` of this company's requests due at ``now``, claimed
         as the polling goes, until ``done[0]`` reaches ``limit``."""
+        woken = False
         while done[0] < limit:
-            claimed = self._claim(company, now, min(CLAIM_SIZE, limit - done[0]))
+            size = min(CLAIM_SIZE, limit - done[0])
+            claimed = self._claim(company, now, size)
             if not claimed:
                 return
+            if len(claimed) == size and not woken:
+                # More may wait: the copies of this cron job share them.
+                woken = True
+                running = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
+                for worker in cron_workers(self.env, CRON_REFRESH) - running:
+                    worker._trigger()
             # Read now: the commit after each batch clears the cache.
             yield from list(claimed._followed(errors)._batches())
 
