@@ -109,9 +109,10 @@ POLL_INTERVAL = {
 RETRY_DELAY = timedelta(hours=1)
 CRON_LIMIT = 5000
 CRON_REFRESH = "l10n_fr_urssaf_avance_immediate.ir_cron_payment_request_status"
-# A worker claims 10 calls' worth of requests at once, for at most LEASE.
-CLAIM_SIZE = 10 * MAX_ITEMS_PER_CALL
-LEASE = timedelta(minutes=15)
+# A worker claims 50 calls' worth of requests at once (a claim costs two
+# commits), for at most LEASE (50 calls at Urssaf's 30 s timeout: 25 min).
+CLAIM_SIZE = 50 * MAX_ITEMS_PER_CALL
+LEASE = timedelta(minutes=30)
 # Statuses that need someone to act on the invoice: a refusal, a bounced
 # debit and how the unpaid request ended.
 ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")

@@ -69,8 +69,8 @@ WALL_TARGET = 1.3
 # Queries per batch, whatever N. Steady state: savepoint, lock, read, now(),
 # one UPDATE per next-check date, release, the journal's row (savepoint,
 # insert, release), cron progress: 10, and 11 when the batch's requests fall
-# on two next-check dates; on average, as one batch in ten also claims the
-# next 100 requests (UPDATE ... RETURNING, and the read of what it claimed:
+# on two next-check dates; on average, as one batch in fifty also claims the
+# next 500 requests (UPDATE ... RETURNING, and the read of what it claimed:
 # CLAIM_QUERIES more). With every status changing (issue 14): 15.
 QUERY_BUDGET = 11
 CLAIM_QUERIES = 2
