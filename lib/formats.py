@@ -41,6 +41,14 @@ def urssaf_date(moment):
     return moment.astimezone(URSSAF_TZ).date()
 
 
+def urssaf_month_start(moment):
+    """The first moment of the Paris month of ``moment``, as naive UTC (how
+    Odoo stores datetimes)."""
+    day = urssaf_date(moment).replace(day=1)
+    start = datetime.combine(day, time.min, tzinfo=URSSAF_TZ)
+    return start.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def last_sendable_day(now=None):
     """The last service day Urssaf accepts as not in the future."""
     now = now or datetime.now(timezone.utc)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date, split_every
 from odoo.tools.sql import create_index
 from odoo.tools.translate import LazyTranslate
@@ -16,6 +17,7 @@ from ..lib.codes import (
     payment_status_label,
 )
 from ..lib.exceptions import UrssafAuthError, UrssafError
+from ..lib.formats import urssaf_date, urssaf_month_start
 from ..lib.simulator.errors import SimulatorError
 from .exchange_journal import identifiers
 from .guard import claim, run_guarded
@@ -107,6 +109,17 @@ POLL_INTERVAL = {
     "paid": timedelta(days=1),
 }
 RETRY_DELAY = timedelta(hours=1)
+# Urssaf's usual pace (urssaf-api.md, money flow): the customer has 48 hours
+# to validate (silence validates), the payout follows about 4 days later.
+CUSTOMER_DELAY = timedelta(hours=48)
+PAYOUT_DELAY = timedelta(days=4)
+PAYOUT_LATE = timedelta(days=7)
+FOLLOW_UPS = [
+    ("customer_late", "Awaiting the customer for more than 48 hours"),
+    ("payout_late", "Validated, no payout after 7 days"),
+    ("refused_month", "Refused this month"),
+    ("unpaid", "Unpaid or recovered"),
+]
 CRON_LIMIT = 5000
 CRON_REFRESH = "l10n_fr_urssaf_avance_immediate.ir_cron_payment_request_status"
 # A worker claims 50 calls' worth of requests at once (a claim costs two
@@ -281,6 +294,31 @@ class L10nFrUrssafPaymentRequest(models.Model):
         string="Status History",
         readonly=True,
     )
+    # The follow-up dashboard's filters and measures.
+    follow_up = fields.Selection(
+        selection=FOLLOW_UPS,
+        string="Follow-up",
+        compute="_compute_follow_up",
+        search="_search_follow_up",
+        help="What to look into: the customer has not validated within 48 "
+        "hours, Urssaf has not paid within 7 days of the validation, the "
+        "customer refused it this month (Paris time), or the customer's debit "
+        "failed.",
+    )
+    expected_payout_date = fields.Date(
+        compute="_compute_expected_payout_date",
+        store=True,
+        help="The payout date once Urssaf paid; before, an estimate: the "
+        "customer has 48 hours to validate, Urssaf pays about 4 days later.",
+    )
+    refusal_rate = fields.Float(
+        string="Refusal Rate (%)",
+        compute="_compute_refusal_rate",
+        store=True,
+        aggregator="avg",
+        help="100 for a request the customer refused, else 0: its average over "
+        "the requests Urssaf received is the share refused.",
+    )
 
     _sql_constraints = [
         (
@@ -344,6 +382,57 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 == request.company_id.l10n_fr_urssaf_environment
                 == "simulation"
             )
+
+    @api.model
+    def _follow_up_domains(self):
+        now = fields.Datetime.now()
+        return {
+            "customer_late": [
+                ("state", "=", "waiting"),
+                ("status_date", "<=", now - CUSTOMER_DELAY),
+            ],
+            "payout_late": [
+                ("state", "=", "validated"),
+                ("status_date", "<=", now - PAYOUT_LATE),
+            ],
+            "refused_month": [
+                ("state", "=", "refused"),
+                ("status_date", ">=", urssaf_month_start(now)),
+            ],
+            "unpaid": [("state", "in", ("unpaid", "recovered"))],
+        }
+
+    def _compute_follow_up(self):
+        domains = self._follow_up_domains()
+        for request in self:
+            request.follow_up = next(
+                (key for key, domain in domains.items() if request.filtered_domain(domain)),
+                False,
+            )
+
+    def _search_follow_up(self, operator, value):
+        if operator not in ("=", "in"):
+            return NotImplemented
+        domains = self._follow_up_domains()
+        values = [value] if operator == "=" else value
+        return expression.OR([domains[key] for key in values if key in domains])
+
+    @api.depends("state", "status_date", "sent_date", "transfer_date")
+    def _compute_expected_payout_date(self):
+        for request in self:
+            since = {
+                "sent": (request.sent_date, CUSTOMER_DELAY + PAYOUT_DELAY),
+                "waiting": (request.status_date, CUSTOMER_DELAY + PAYOUT_DELAY),
+                "validated": (request.status_date, PAYOUT_DELAY),
+            }.get(request.state)
+            request.expected_payout_date = request.transfer_date or (
+                since and since[0] and urssaf_date(since[0] + since[1])
+            )
+
+    @api.depends("state")
+    def _compute_refusal_rate(self):
+        for request in self:
+            request.refusal_rate = 100.0 if request.state == "refused" else 0.0
 
     @api.depends("name", "state")
     def _compute_display_name(self):

@@ -17,6 +17,11 @@ MOVE_STATE = "account_move_l10n_fr_urssaf_state_index"
 REQUEST_STATE = "l10n_fr_urssaf_payment_request_state_index"
 PARTNER_STATE = "res_partner__l10n_fr_urssaf_state_index"
 EXCHANGE_FAILED = "l10n_fr_urssaf_exchange_failed_index"
+# No state in error: the index of the live requests may serve too.
+LIVE_STATES = (
+    REQUEST_STATE,
+    "l10n_fr_urssaf_payment_request_live_move_environment_unique",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -93,13 +98,12 @@ class TestFilterIndexes(TransactionCase):
         view = "payment_request_view_search"
         model = "l10n.fr.urssaf.payment.request"
         self.assertServedBy(model, self.view_domain(view, "attention"), REQUEST_STATE)
-        # No state in error: the index of the live requests may serve too.
-        self.assertServedBy(
-            model,
-            self.view_domain(view, "in_progress"),
-            REQUEST_STATE,
-            "l10n_fr_urssaf_payment_request_live_move_environment_unique",
-        )
+        self.assertServedBy(model, self.view_domain(view, "in_progress"), *LIVE_STATES)
+        # The follow-up dashboard's filters.
+        for name in ("customer_late", "payout_late", "refused_month"):
+            self.assertServedBy(model, self.view_domain(view, name), REQUEST_STATE)
+        for name in ("unpaid", "expected"):
+            self.assertServedBy(model, self.view_domain(view, name), *LIVE_STATES)
         self.assertServedBy(
             model,
             self.view_domain(view, "sent_date"),

@@ -1,5 +1,7 @@
 """Formats and predicates shared by the client validators and the simulator."""
 
+from datetime import datetime
+
 import pytest
 
 from lib.formats import (
@@ -7,6 +9,7 @@ from lib.formats import (
     INTERVENANT_RE,
     iban_checksum_ok,
     strip_accents,
+    urssaf_month_start,
 )
 
 
@@ -60,3 +63,19 @@ def test_intervenant_number(number, valid):
 def test_strip_accents():
     assert strip_accents("Éloïse Çà-et-là") == "Eloise Ca-et-la"
     assert strip_accents("Łódź") == "Łodz"  # Ł has no combining mark
+
+
+@pytest.mark.parametrize(
+    ("now", "start"),
+    [
+        # 1 April 00:30 in Paris (summer time) is already April there.
+        (datetime(2026, 3, 31, 22, 30), datetime(2026, 3, 31, 22, 0)),
+        (datetime(2026, 3, 31, 21, 59), datetime(2026, 2, 28, 23, 0)),
+        # Winter time: midnight in Paris is 23:00 UTC the day before.
+        (datetime(2026, 12, 31, 23, 30), datetime(2026, 12, 31, 23, 0)),
+        (datetime(2027, 1, 15, 12, 0), datetime(2026, 12, 31, 23, 0)),
+        (datetime(2028, 2, 29, 12, 0), datetime(2028, 1, 31, 23, 0)),
+    ],
+)
+def test_urssaf_month_start(now, start):
+    assert urssaf_month_start(now) == start
