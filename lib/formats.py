@@ -41,12 +41,16 @@ def urssaf_date(moment):
     return moment.astimezone(URSSAF_TZ).date()
 
 
-def urssaf_month_start(moment):
-    """The first moment of the Paris month of ``moment``, as naive UTC (how
-    Odoo stores datetimes)."""
-    day = urssaf_date(moment).replace(day=1)
+def urssaf_midnight(day):
+    """The first moment of the Paris day ``day``, as naive UTC (how Odoo
+    stores datetimes)."""
     start = datetime.combine(day, time.min, tzinfo=URSSAF_TZ)
     return start.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def urssaf_month_start(moment):
+    """The first moment of the Paris month of ``moment``, as naive UTC."""
+    return urssaf_midnight(urssaf_date(moment).replace(day=1))
 
 
 def last_sendable_day(now=None):

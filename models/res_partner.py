@@ -1,20 +1,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
-from odoo.tools import format_date
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
-from ..lib import codes, insee
+from ..lib import ceilings, codes, insee
 from ..lib.exceptions import (
     UrssafBusinessError,
     UrssafError,
     UrssafOutcomeUnknownError,
 )
-from ..lib.formats import strip_accents
+from ..lib.formats import strip_accents, urssaf_date, urssaf_midnight
 from ..lib.payload import (
     Address,
     BankAccount,
@@ -297,6 +298,44 @@ class ResPartner(models.Model):
     l10n_fr_urssaf_simulation = fields.Boolean(
         string="Urssaf Local Simulation", compute="_compute_l10n_fr_urssaf_simulation"
     )
+    # The household raises the tax credit's yearly ceiling (art. 199 sexdecies
+    # CGI): optional, for the warning before sending.
+    l10n_fr_urssaf_dependents = fields.Integer(
+        string="Dependent Children",
+        groups=IDENTITY_GROUP,
+        help="Each raises the household's ceiling by €1,500 (up to €15,000).",
+    )
+    l10n_fr_urssaf_seniors = fields.Integer(
+        string="Household Members over 65",
+        groups=IDENTITY_GROUP,
+        help="Each raises the household's ceiling by €1,500 (up to €15,000).",
+    )
+    l10n_fr_urssaf_disabled = fields.Boolean(
+        string="Disabled Household Member",
+        groups=IDENTITY_GROUP,
+        help="A member holds a disability card or an invalidity pension, or a "
+        "child gives right to the AEEH: the ceiling is €20,000.",
+    )
+    l10n_fr_urssaf_ceiling = fields.Monetary(
+        string="Yearly Ceiling of Expenses",
+        compute="_compute_l10n_fr_urssaf_ceiling",
+        groups=IDENTITY_GROUP,
+        help="The tax credit, and so the avance immédiate, is half of the "
+        "household's expenses up to this ceiling, all providers together.",
+    )
+    l10n_fr_urssaf_year_total = fields.Monetary(
+        string="Sent This Year",
+        compute="_compute_l10n_fr_urssaf_year_total",
+        groups=IDENTITY_GROUP,
+        help="Invoices sent with the avance immédiate this calendar year (Paris "
+        "time), neither refused nor cancelled: our part of the household's "
+        "expenses.",
+    )
+    l10n_fr_urssaf_year_summary = fields.Text(
+        string="This Year by Ceiling",
+        compute="_compute_l10n_fr_urssaf_year_total",
+        groups=IDENTITY_GROUP,
+    )
 
     @api.depends("l10n_fr_urssaf_birth_country_id")
     def _compute_l10n_fr_urssaf_born_in_france(self):
@@ -480,6 +519,125 @@ class ResPartner(models.Model):
             partner.l10n_fr_urssaf_request_count = request_counts.get(
                 partner._origin, 0
             )
+
+    @api.depends(
+        "l10n_fr_urssaf_dependents", "l10n_fr_urssaf_seniors", "l10n_fr_urssaf_disabled"
+    )
+    def _compute_l10n_fr_urssaf_ceiling(self):
+        for partner in self:
+            partner.l10n_fr_urssaf_ceiling = float(partner._l10n_fr_urssaf_ceiling())
+
+    def _l10n_fr_urssaf_ceiling(self):
+        self.ensure_one()
+        partner = self.sudo()
+        return ceilings.household_ceiling(
+            max(partner.l10n_fr_urssaf_dependents, 0),
+            max(partner.l10n_fr_urssaf_seniors, 0),
+            partner.l10n_fr_urssaf_disabled,
+        )
+
+    def _compute_l10n_fr_urssaf_year_total(self):
+        year = urssaf_date(fields.Datetime.now()).year
+        amounts = self._origin._l10n_fr_urssaf_year_amounts(year)
+        sub_ceilings = {g: limit for g, (limit, _c) in ceilings.SUB_CEILINGS.items()}
+        for partner in self:
+            totals = ceilings.group_totals(amounts.get(partner._origin, {}))
+            currency = partner.currency_id or self.env.company.currency_id
+            limits = {None: partner._l10n_fr_urssaf_ceiling(), **sub_ceilings}
+            partner.l10n_fr_urssaf_year_total = float(totals[None])
+            partner.l10n_fr_urssaf_year_summary = "\n".join(
+                self.env._(
+                    "%(nature)s: %(total)s of %(limit)s",
+                    nature=self._l10n_fr_urssaf_ceiling_label(group),
+                    total=format_amount(self.env, float(totals[group]), currency),
+                    limit=format_amount(self.env, float(limit), currency),
+                )
+                for group, limit in limits.items()
+                if group in totals
+            )
+
+    @api.model
+    def _l10n_fr_urssaf_ceiling_label(self, group):
+        return {
+            None: self.env._("All services"),
+            "gardening": self.env._("Small gardening work"),
+            "computer": self.env._("Computer assistance at home"),
+            "diy": self.env._("Small DIY jobs"),
+        }[group]
+
+    def _l10n_fr_urssaf_year_amounts(self, year, exclude=None):
+        """What these customers' invoices sent with the avance immédiate in
+        the Paris calendar year ``year`` amount to, by service nature:
+        ``{partner: {nature code: Decimal}}``. Refused, cancelled and rejected
+        requests do not count, nor those of another Urssaf environment than
+        their company's current one, nor the invoices ``exclude``."""
+        Request = self.env["l10n.fr.urssaf.payment.request"]
+        groups = Request._read_group(
+            [
+                ("partner_id", "in", self.ids),
+                ("state", "not in", ("error", "refused", "cancelled")),
+                ("sent_date", ">=", urssaf_midnight(date(year, 1, 1))),
+                ("sent_date", "<", urssaf_midnight(date(year + 1, 1, 1))),
+                ("move_id", "not in", exclude.ids if exclude else []),
+            ],
+            ["partner_id", "company_id", "environment"],
+            ["move_id:array_agg"],
+        )
+        return self._l10n_fr_urssaf_nature_amounts(
+            {
+                move_id: partner
+                for partner, company, environment, move_ids in groups
+                if environment == company.sudo().l10n_fr_urssaf_environment
+                for move_id in move_ids
+            }
+        )
+
+    @api.model
+    def _l10n_fr_urssaf_nature_amounts(self, partner_of):
+        """``{move id: partner}`` -> ``{partner: {nature code: Decimal}}``,
+        from the invoices' lines (taxes included, as sent to Urssaf)."""
+        amounts = {}
+        for move, code, total in self.env["account.move.line"]._read_group(
+            [("move_id", "in", list(partner_of)), ("display_type", "=", "product")],
+            ["move_id", "l10n_fr_urssaf_nature_code"],
+            ["price_total:sum"],
+        ):
+            by_code = amounts.setdefault(partner_of[move.id], {})
+            by_code[code] = by_code.get(code, Decimal(0)) + Decimal(str(round(total, 2)))
+        return amounts
+
+    @api.model
+    def _l10n_fr_urssaf_ceiling_warnings(self, moves):
+        """What sending ``moves`` now does to their customers' ceilings this
+        year, in the user's words; a warning, never a block: Urssaf does not
+        check the ceilings, and the customer may have other providers."""
+        today = urssaf_date(fields.Datetime.now())
+        adding = self._l10n_fr_urssaf_nature_amounts(
+            {move.id: move.partner_id for move in moves}
+        )
+        partners = self.browse([partner.id for partner in adding])
+        before = partners._l10n_fr_urssaf_year_amounts(today.year, exclude=moves)
+        warnings = []
+        for partner in partners:
+            currency = moves.filtered(lambda m: m.partner_id == partner).currency_id[:1]
+            for group, limit, total, after in ceilings.overruns(
+                before.get(partner, {}), adding[partner], partner._l10n_fr_urssaf_ceiling()
+            ):
+                warnings.append(
+                    self.env._(
+                        "%(customer)s, %(nature)s: %(after)s in %(year)s with these "
+                        "invoices (%(before)s before), above the ceiling of "
+                        "%(limit)s. The tax credit stops at the ceiling: check with "
+                        "the customer, whose other providers count too.",
+                        customer=partner.display_name,
+                        after=format_amount(self.env, float(after), currency),
+                        year=today.year,
+                        before=format_amount(self.env, float(total), currency),
+                        nature=self._l10n_fr_urssaf_ceiling_label(group),
+                        limit=format_amount(self.env, float(limit), currency),
+                    )
+                )
+        return warnings
 
     def action_l10n_fr_urssaf_invoices(self):
         self.ensure_one()

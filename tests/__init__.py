@@ -31,3 +31,5 @@ from . import test_indexes
 from . import test_send_bulk
 from . import test_dashboard
 from . import test_tour_dashboard
+from . import test_ceilings
+from . import test_tour_ceilings

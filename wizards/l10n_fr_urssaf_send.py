@@ -26,6 +26,7 @@ class L10nFrUrssafSend(models.TransientModel):
     customer_share = fields.Monetary(
         string="Customers' Share", compute="_compute_totals"
     )
+    ceiling_warning = fields.Text(compute="_compute_totals")
 
     @api.depends("move_ids")
     def _compute_line_ids(self):
@@ -50,6 +51,10 @@ class L10nFrUrssafSend(models.TransientModel):
             wizard.amount_total = sum(moves.mapped("amount_total"))
             wizard.tax_credit = sum(moves.mapped("l10n_fr_urssaf_tax_credit"))
             wizard.customer_share = sum(moves.mapped("l10n_fr_urssaf_customer_share"))
+            # In the dialog's onchange, the invoices are new records.
+            wizard.ceiling_warning = "\n".join(
+                self.env["res.partner"]._l10n_fr_urssaf_ceiling_warnings(moves._origin)
+            )
 
     def action_send(self):
         """Send the invoices that can go; say how each one went. A large

@@ -1,6 +1,6 @@
 """Formats and predicates shared by the client validators and the simulator."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -9,6 +9,7 @@ from lib.formats import (
     INTERVENANT_RE,
     iban_checksum_ok,
     strip_accents,
+    urssaf_midnight,
     urssaf_month_start,
 )
 
@@ -79,3 +80,8 @@ def test_strip_accents():
 )
 def test_urssaf_month_start(now, start):
     assert urssaf_month_start(now) == start
+
+
+def test_urssaf_midnight():
+    assert urssaf_midnight(date(2027, 1, 1)) == datetime(2026, 12, 31, 23, 0)
+    assert urssaf_midnight(date(2026, 7, 14)) == datetime(2026, 7, 13, 22, 0)
