@@ -30,6 +30,9 @@
         "views/report_invoice.xml",
         "views/report_test_book.xml",
         "views/portal_templates.xml",
+        "views/report_tax_statement.xml",
+        "views/l10n_fr_urssaf_tax_statement_views.xml",
+        "data/tax_statement_mail_data.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

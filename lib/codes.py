@@ -162,6 +162,9 @@ NATURE_CODES = {
     "270": "Divers - Non éligible",
 }
 
+# Not a service à la personne: no tax credit, never on an attestation.
+NATURE_NOT_ELIGIBLE = "270"
+
 # Usual French VAT rate (percent) per nature, as seeded by CAERP. Informative
 # only: Urssaf does not check the rate.
 NATURE_USUAL_VAT_RATES = {

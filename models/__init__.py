@@ -10,3 +10,4 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import report_test_book
+from . import l10n_fr_urssaf_tax_statement

@@ -300,16 +300,17 @@ class L10nFrUrssafPaymentRequest(models.Model):
         string="Follow-up",
         compute="_compute_follow_up",
         search="_search_follow_up",
-        help="What to look into: the customer has not validated within 48 "
-        "hours, Urssaf has not paid within 7 days of the validation, the "
-        "customer refused it this month (Paris time), or the customer's debit "
-        "failed.",
+        help="What to look into: still awaiting the customer after 48 hours "
+        "(Urssaf validates when the customer stays silent: the status is late), "
+        "no payout 7 days after the validation or the debit, refused this month "
+        "(Paris time), or the customer's debit failed.",
     )
     expected_payout_date = fields.Date(
         compute="_compute_expected_payout_date",
         store=True,
         help="The payout date once Urssaf paid; before, an estimate: the "
-        "customer has 48 hours to validate, Urssaf pays about 4 days later.",
+        "customer has 48 hours to validate, Urssaf pays about 4 days after the "
+        "validation (counted from the last status seen: validated or debited).",
     )
     refusal_rate = fields.Float(
         string="Refusal Rate (%)",
@@ -411,11 +412,16 @@ class L10nFrUrssafPaymentRequest(models.Model):
             )
 
     def _search_follow_up(self, operator, value):
-        if operator not in ("=", "in"):
-            return NotImplemented
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the follow-up."))
         domains = self._follow_up_domains()
-        values = [value] if operator == "=" else value
-        return expression.OR([domains[key] for key in values if key in domains])
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if False in values:
+            # No follow-up: none of them.
+            values = [key for key in domains if key not in values]
+            operator = "!=" if operator in ("=", "in") else "="
+        domain = expression.OR([domains[key] for key in values if key in domains])
+        return domain if operator in ("=", "in") else ["!", *domain]
 
     @api.depends("state", "status_date", "sent_date", "transfer_date")
     def _compute_expected_payout_date(self):

@@ -75,6 +75,12 @@ class ResCompany(models.Model):
         "SAP followed by the 9 digits of the SIREN, e.g. SAP123456789.",
         copy=False,
     )
+    l10n_fr_urssaf_sap_date = fields.Date(
+        string="SAP Declaration Date",
+        help="Date of the declaration of the services à la personne activity, "
+        "printed on the attestations fiscales.",
+        copy=False,
+    )
     l10n_fr_urssaf_intervenant = fields.Char(
         string="Default Intervenant",
         help="Identifier of who performs the services, sent with each service "

@@ -32,6 +32,9 @@ class ResConfigSettings(models.TransientModel):
     l10n_fr_urssaf_sap_number = fields.Char(
         related="company_id.l10n_fr_urssaf_sap_number", readonly=False
     )
+    l10n_fr_urssaf_sap_date = fields.Date(
+        related="company_id.l10n_fr_urssaf_sap_date", readonly=False
+    )
     l10n_fr_urssaf_intervenant = fields.Char(
         related="company_id.l10n_fr_urssaf_intervenant", readonly=False
     )

@@ -10,6 +10,7 @@ from odoo.tools import format_amount, format_date
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
 from ..lib import ceilings, codes, insee
+from ..lib.codes import NATURE_NOT_ELIGIBLE
 from ..lib.exceptions import (
     UrssafBusinessError,
     UrssafError,
@@ -313,8 +314,9 @@ class ResPartner(models.Model):
     l10n_fr_urssaf_disabled = fields.Boolean(
         string="Disabled Household Member",
         groups=IDENTITY_GROUP,
-        help="A member holds a disability card or an invalidity pension, or a "
-        "child gives right to the AEEH: the ceiling is €20,000.",
+        help="A member holds a disability card (carte d'invalidité, or the CMI "
+        "marked invalidité), a 3rd-category invalidity pension, or a child gives "
+        "right to the complément of the AEEH: the ceiling is €20,000.",
     )
     l10n_fr_urssaf_ceiling = fields.Monetary(
         string="Yearly Ceiling of Expenses",
@@ -327,9 +329,9 @@ class ResPartner(models.Model):
         string="Sent This Year",
         compute="_compute_l10n_fr_urssaf_year_total",
         groups=IDENTITY_GROUP,
-        help="Invoices sent with the avance immédiate this calendar year (Paris "
-        "time), neither refused nor cancelled: our part of the household's "
-        "expenses.",
+        help="Invoices sent with the avance immédiate this calendar year (by date "
+        "sent, Paris time), neither rejected, refused nor cancelled. Invoices "
+        "paid to you directly and the customer's other providers are not in it.",
     )
     l10n_fr_urssaf_year_summary = fields.Text(
         string="This Year by Ceiling",
@@ -536,6 +538,9 @@ class ResPartner(models.Model):
             partner.l10n_fr_urssaf_disabled,
         )
 
+    @api.depends(
+        "l10n_fr_urssaf_dependents", "l10n_fr_urssaf_seniors", "l10n_fr_urssaf_disabled"
+    )
     def _compute_l10n_fr_urssaf_year_total(self):
         year = urssaf_date(fields.Datetime.now()).year
         amounts = self._origin._l10n_fr_urssaf_year_amounts(year)
@@ -598,7 +603,11 @@ class ResPartner(models.Model):
         from the invoices' lines (taxes included, as sent to Urssaf)."""
         amounts = {}
         for move, code, total in self.env["account.move.line"]._read_group(
-            [("move_id", "in", list(partner_of)), ("display_type", "=", "product")],
+            [
+                ("move_id", "in", list(partner_of)),
+                ("display_type", "=", "product"),
+                ("l10n_fr_urssaf_nature_code", "not in", [False, NATURE_NOT_ELIGIBLE]),
+            ],
             ["move_id", "l10n_fr_urssaf_nature_code"],
             ["price_total:sum"],
         ):
@@ -617,9 +626,10 @@ class ResPartner(models.Model):
         )
         partners = self.browse([partner.id for partner in adding])
         before = partners._l10n_fr_urssaf_year_amounts(today.year, exclude=moves)
+        currencies = {partner: group.currency_id[:1] for partner, group in moves.grouped("partner_id").items()}
         warnings = []
         for partner in partners:
-            currency = moves.filtered(lambda m: m.partner_id == partner).currency_id[:1]
+            currency = currencies[partner]
             for group, limit, total, after in ceilings.overruns(
                 before.get(partner, {}), adding[partner], partner._l10n_fr_urssaf_ceiling()
             ):

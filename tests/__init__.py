@@ -33,3 +33,5 @@ from . import test_dashboard
 from . import test_tour_dashboard
 from . import test_ceilings
 from . import test_tour_ceilings
+from . import test_tax_statement
+from . import test_tour_tax_statement

@@ -115,6 +115,14 @@ class TestDashboard(PaymentRequestCommon):
             self.found([("follow_up", "in", ("customer_late", "unpaid"))]),
             {"waiting_49h", "unpaid", "recovered"},
         )
+        # A custom filter may negate it.
+        flagged = {"waiting_49h", "validated_8d", "refused_april", "unpaid", "recovered"}
+        self.assertEqual(
+            self.found([("follow_up", "!=", "customer_late")]),
+            set(self.requests) - {"waiting_49h"},
+        )
+        self.assertEqual(self.found([("follow_up", "=", False)]), set(self.requests) - flagged)
+        self.assertEqual(self.found([("follow_up", "!=", False)]), flagged)
         self.assertEqual(self.requests["waiting_49h"].follow_up, "customer_late")
         self.assertFalse(self.requests["waiting_47h"].follow_up)
 
