@@ -272,6 +272,11 @@ class L10nFrUrssafTaxStatement(models.Model):
     def action_print(self):
         return self.env.ref(TAX_STATEMENT_REPORT).report_action(self)
 
+    @api.model
+    def _l10n_fr_urssaf_one_line_address(self, partner):
+        lines = partner._display_address(without_company=True).splitlines()
+        return ", ".join(line.strip(" ,") for line in lines if line.strip(" ,"))
+
     def _l10n_fr_urssaf_issued_on(self):
         """The day the attestation is issued, in Paris."""
         return urssaf_date(self.generated_on or fields.Datetime.now())
