@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from ..lib.codes import NATURE_CODES, NATURE_NOT_ELIGIBLE, UNIT_HOUR
@@ -55,7 +55,7 @@ class L10nFrUrssafTaxStatement(models.Model):
         string="Tax Credit Advanced by Urssaf",
         readonly=True,
         help="Already received by the customer as an advance of the tax credit: "
-        "not an expense of theirs.",
+        "the tax administration deducts it from the credit.",
     )
     customer_share = fields.Monetary(
         string="Customer's Share Debited by Urssaf", readonly=True
@@ -67,10 +67,16 @@ class L10nFrUrssafTaxStatement(models.Model):
         "card, CESU...).",
     )
     amount_paid = fields.Monetary(
-        string="Paid by the Customer",
+        string="Paid by the Customer after the Advance",
         readonly=True,
-        help="The customer's expense of the year: their share debited by Urssaf "
-        "and what they paid us directly.",
+        help="What the customer paid out of pocket this year: their share debited "
+        "by Urssaf and what they paid us directly.",
+    )
+    amount_total = fields.Monetary(
+        string="Expenses of the Year",
+        readonly=True,
+        help="What the services cost the customer this year, the tax credit "
+        "advanced by Urssaf included: what the tax credit is computed on.",
     )
     hours = fields.Float(string="Hours", readonly=True)
     generated_on = fields.Datetime(readonly=True)
@@ -123,29 +129,35 @@ class L10nFrUrssafTaxStatement(models.Model):
         moves = self.env["account.move"].search(domain)
         start, end = date(year, 1, 1), date(year, 12, 31)
         environment = company.l10n_fr_urssaf_environment
-        urssaf_paid = {
-            request.move_id: request
-            for request in moves.l10n_fr_urssaf_request_ids
-            if request.state == "paid"
+        paid_requests = moves.l10n_fr_urssaf_request_ids.filtered(
+            lambda request: request.state == "paid"
             and request.environment == environment
             and request.transfer_date
-            and start <= request.transfer_date <= end
+        )
+        urssaf_paid = {
+            request.move_id: request
+            for request in paid_requests
+            if start <= request.transfer_date <= end
         }
-        payouts = moves.l10n_fr_urssaf_request_ids.payment_id.move_id
+        payouts = paid_requests.payment_id.move_id
+        payout_journal = company.l10n_fr_urssaf_journal_id
         paid_directly = defaultdict(float)
         receivables = moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
         for partial in receivables.matched_credit_ids:
             counterpart = partial.credit_move_id
-            # Urssaf's payouts are counted above; a credit note pays nothing.
+            move = partial.debit_move_id.move_id
+            # Urssaf's payouts are counted above, also when registered by hand
+            # in the payout journal; a credit note pays nothing.
             if (
                 counterpart.move_id in payouts
+                or (counterpart.journal_id == payout_journal and move in paid_requests.move_id)
                 or counterpart.move_id.move_type == "out_refund"
                 or not start <= counterpart.date <= end
             ):
                 continue
-            paid_directly[partial.debit_move_id.move_id] += partial.amount
+            paid_directly[move] += partial.amount
         figures = {}
         for partner, partner_moves in moves.grouped("partner_id").items():
             paid = partner_moves.filtered(
@@ -155,7 +167,10 @@ class L10nFrUrssafTaxStatement(models.Model):
                 continue
             through_urssaf = paid.filtered(lambda move: move in urssaf_paid)
             values = {
-                "amount_urssaf": sum(through_urssaf.mapped("amount_total")),
+                "amount_urssaf": sum(
+                    urssaf_paid[move].transfer_amount or move.amount_total
+                    for move in through_urssaf
+                ),
                 "tax_credit_advanced": sum(
                     through_urssaf.mapped("l10n_fr_urssaf_tax_credit")
                 ),
@@ -166,6 +181,7 @@ class L10nFrUrssafTaxStatement(models.Model):
                 "line_ids": self._l10n_fr_urssaf_summary(paid),
             }
             values["amount_paid"] = values["customer_share"] + values["amount_other"]
+            values["amount_total"] = values["amount_urssaf"] + values["amount_other"]
             values["hours"] = sum(line[2]["hours"] for line in values["line_ids"])
             figures[partner] = values
         return figures
@@ -221,6 +237,14 @@ class L10nFrUrssafTaxStatement(models.Model):
         ``company`` who paid services à la personne that year."""
         if company not in self.env.user.company_ids:
             raise AccessError(self.env._("You do not work for %s.", company.name))
+        if not (company.l10n_fr_urssaf_sap_number and company.l10n_fr_urssaf_sap_date):
+            raise UserError(
+                self.env._(
+                    "An attestation fiscale gives the SAP declaration number and "
+                    "date of %s: set both in the settings (Avance immédiate) first.",
+                    company.name,
+                )
+            )
         # Read as the user; written by the addon only.
         figures = self._l10n_fr_urssaf_figures(company, year)
         self = self.sudo()  # noqa: PLW0642
@@ -266,6 +290,8 @@ class L10nFrUrssafTaxStatement(models.Model):
                 "default_template_id": template.id,
                 "default_composition_mode": "comment" if len(self) == 1 else "mass_mail",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
+                # A legal document: also to customers who refused marketing.
+                "default_use_exclusion_list": False,
             },
         }
 

@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import PAUL, customer_values
+from .common import LUCIE, PAUL, customer_values
 from .test_payment_request import PaymentRequestCommon
 
 STATEMENT = "l10n.fr.urssaf.tax.statement"
@@ -103,6 +104,7 @@ class TestTaxStatement(TaxStatementCommon):
                     "customer_share": 66.0,
                     "tax_credit_advanced": 66.0,
                     "amount_other": 0.0,
+                    "amount_total": 132.0,
                     "amount_paid": 66.0,
                     "hours": 4.0,
                 }
@@ -110,7 +112,14 @@ class TestTaxStatement(TaxStatementCommon):
         )
         self.assertRecordValues(
             self.statement(statements, self.direct),
-            [{"amount_urssaf": 0.0, "amount_other": 50.0, "amount_paid": 50.0}],
+            [
+                {
+                    "amount_urssaf": 0.0,
+                    "amount_other": 50.0,
+                    "amount_total": 50.0,
+                    "amount_paid": 50.0,
+                }
+            ],
         )
         statements = self.generate(2027)
         self.assertRecordValues(
@@ -120,6 +129,7 @@ class TestTaxStatement(TaxStatementCommon):
                     "amount_urssaf": 132.0,
                     "customer_share": 66.0,
                     "amount_other": 132.0,
+                    "amount_total": 264.0,
                     "amount_paid": 198.0,
                     "hours": 8.0,
                 }
@@ -131,6 +141,29 @@ class TestTaxStatement(TaxStatementCommon):
         )
         # Nothing paid in 2025.
         self.assertFalse(self.generate(2025))
+
+    def test_payout_registered_by_hand_is_not_counted_twice(self):
+        journal = self.company.l10n_fr_urssaf_journal_id
+        self.company.l10n_fr_urssaf_journal_id = False  # not booked by the addon
+        move = self.paid_by_urssaf(
+            self.direct_customer(), "2026-11-20 09:00:00", "2026-11-23 09:00:00"
+        )
+        self.company.l10n_fr_urssaf_journal_id = journal
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"journal_id": journal.id, "payment_date": date(2026, 11, 24)})._create_payments()
+        statement = self.statement(self.generate(2026), move.partner_id)
+        self.assertRecordValues(
+            statement, [{"amount_urssaf": 132.0, "amount_other": 0.0, "amount_total": 132.0}]
+        )
+
+    def direct_customer(self):
+        return self.active_customer(**LUCIE)
+
+    def test_needs_the_sap_declaration(self):
+        self.company.l10n_fr_urssaf_sap_date = False
+        with self.assertRaisesRegex(UserError, "SAP declaration number and date"):
+            self.generate(2026)
 
     def test_summary_of_services(self):
         statement = self.statement(self.generate(2027), self.customer)

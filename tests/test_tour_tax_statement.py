@@ -33,7 +33,12 @@ class TestTourTaxStatement(UrssafTourMixin, SimulatorMixin, HttpCase):
             moves |= move
         move = moves[0]
         other = moves[1]
-        move.company_id.partner_id.email = "contact@sap-services.example.com"
+        move.company_id.write(
+            {
+                "l10n_fr_urssaf_sap_date": date(2020, 3, 2),
+                "email": "contact@sap-services.example.com",
+            }
+        )
         self.start_tour("/odoo", "l10n_fr_urssaf_tax_statements", login="admin")
         statements = self.env["l10n.fr.urssaf.tax.statement"].search(
             [("company_id", "=", move.company_id.id), ("year", "=", 2025)]
