@@ -44,12 +44,19 @@ class UrssafPortalAccount(PortalAccount):
         )
 
     @http.route(
-        "/my/tax_statements/<int:statement_id>", type="http", auth="public", website=True
+        "/my/tax_statements/<int:statement_id>",
+        type="http",
+        auth="public",
+        website=True,
     )
-    def portal_my_tax_statement(self, statement_id, access_token=None, download=False, **kw):
+    def portal_my_tax_statement(
+        self, statement_id, access_token=None, download=False, **kw
+    ):
         """The attestation's PDF, for its customer or the link's holder."""
         try:
-            statement = self._document_check_access(STATEMENT, statement_id, access_token)
+            statement = self._document_check_access(
+                STATEMENT, statement_id, access_token
+            )
         except (AccessError, MissingError):
             return request.redirect("/my")
         return self._show_report(

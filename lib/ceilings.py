@@ -59,7 +59,10 @@ def overruns(before, adding, ceiling):
         ceiling first (group None)
     """
     before, adding = group_totals(before), group_totals(adding)
-    limits = {None: ceiling, **{group: limit for group, (limit, _c) in SUB_CEILINGS.items()}}
+    limits = {
+        None: ceiling,
+        **{group: limit for group, (limit, _c) in SUB_CEILINGS.items()},
+    }
     found = []
     for group, limit in limits.items():
         added = adding.get(group, Decimal(0))

@@ -407,7 +407,11 @@ class L10nFrUrssafPaymentRequest(models.Model):
         domains = self._follow_up_domains()
         for request in self:
             request.follow_up = next(
-                (key for key, domain in domains.items() if request.filtered_domain(domain)),
+                (
+                    key
+                    for key, domain in domains.items()
+                    if request.filtered_domain(domain)
+                ),
                 False,
             )
 
@@ -415,7 +419,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Unsupported search on the follow-up."))
         domains = self._follow_up_domains()
-        values = value if isinstance(value, (list, tuple)) else [value]
+        values = value if isinstance(value, list | tuple) else [value]
         if False in values:
             # No follow-up: none of them.
             values = [key for key in domains if key not in values]

@@ -78,7 +78,7 @@ class L10nFrUrssafTaxStatement(models.Model):
         help="What the services cost the customer this year, the tax credit "
         "advanced by Urssaf included: what the tax credit is computed on.",
     )
-    hours = fields.Float(string="Hours", readonly=True)
+    hours = fields.Float(readonly=True)
     generated_on = fields.Datetime(readonly=True)
 
     _sql_constraints = [
@@ -99,9 +99,10 @@ class L10nFrUrssafTaxStatement(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/tax_statements/{statement.id}"
+        return res
 
     def _get_report_base_filename(self):
         self.ensure_one()
@@ -122,7 +123,11 @@ class L10nFrUrssafTaxStatement(models.Model):
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("invoice_date", "<=", date(year, 12, 31)),
-            ("invoice_line_ids.l10n_fr_urssaf_nature_code", "not in", [False, NATURE_NOT_ELIGIBLE]),
+            (
+                "invoice_line_ids.l10n_fr_urssaf_nature_code",
+                "not in",
+                [False, NATURE_NOT_ELIGIBLE],
+            ),
         ]
         if partners is not None:
             domain.append(("partner_id", "in", partners.ids))
@@ -152,7 +157,10 @@ class L10nFrUrssafTaxStatement(models.Model):
             # in the payout journal; a credit note pays nothing.
             if (
                 counterpart.move_id in payouts
-                or (counterpart.journal_id == payout_journal and move in paid_requests.move_id)
+                or (
+                    counterpart.journal_id == payout_journal
+                    and move in paid_requests.move_id
+                )
                 or counterpart.move_id.move_type == "out_refund"
                 or not start <= counterpart.date <= end
             ):
@@ -266,7 +274,9 @@ class L10nFrUrssafTaxStatement(models.Model):
                 statements |= statement
             else:
                 to_create.append(
-                    dict(values, company_id=company.id, partner_id=partner.id, year=year)
+                    dict(
+                        values, company_id=company.id, partner_id=partner.id, year=year
+                    )
                 )
         return (statements | self.create(to_create)).sudo(False)
 
@@ -288,7 +298,9 @@ class L10nFrUrssafTaxStatement(models.Model):
                 "default_model": self._name,
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
-                "default_composition_mode": "comment" if len(self) == 1 else "mass_mail",
+                "default_composition_mode": "comment"
+                if len(self) == 1
+                else "mass_mail",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
                 # A legal document: also to customers who refused marketing.
                 "default_use_exclusion_list": False,

@@ -612,7 +612,9 @@ class ResPartner(models.Model):
             ["price_total:sum"],
         ):
             by_code = amounts.setdefault(partner_of[move.id], {})
-            by_code[code] = by_code.get(code, Decimal(0)) + Decimal(str(round(total, 2)))
+            by_code[code] = by_code.get(code, Decimal(0)) + Decimal(
+                str(round(total, 2))
+            )
         return amounts
 
     @api.model
@@ -626,12 +628,17 @@ class ResPartner(models.Model):
         )
         partners = self.browse([partner.id for partner in adding])
         before = partners._l10n_fr_urssaf_year_amounts(today.year, exclude=moves)
-        currencies = {partner: group.currency_id[:1] for partner, group in moves.grouped("partner_id").items()}
+        currencies = {
+            partner: group.currency_id[:1]
+            for partner, group in moves.grouped("partner_id").items()
+        }
         warnings = []
         for partner in partners:
             currency = currencies[partner]
             for group, limit, total, after in ceilings.overruns(
-                before.get(partner, {}), adding[partner], partner._l10n_fr_urssaf_ceiling()
+                before.get(partner, {}),
+                adding[partner],
+                partner._l10n_fr_urssaf_ceiling(),
             ):
                 warnings.append(
                     self.env._(

@@ -58,7 +58,9 @@ class TestCeilings(PaymentRequestCommon):
     def test_year_total_counts_what_urssaf_may_pay_this_year(self):
         partner = self.active_customer()
         # 1,100 of cleaning and 550 of gardening (taxes included).
-        self.send(partner, self.line(self.cleaning, 1000), self.line(self.gardening, 500))
+        self.send(
+            partner, self.line(self.cleaning, 1000), self.line(self.gardening, 500)
+        )
         refused, request = self.send(partner, self.line(self.cleaning, 300))
         self.simulator.refuse(request.urssaf_id, "REGUL_NB_QTE_FACT", "")
         request.action_refresh()

@@ -88,7 +88,9 @@ class TestDashboard(PaymentRequestCommon):
         return {name for name, request in self.requests.items() if request in found}
 
     def view_domain(self, name):
-        arch = etree.fromstring(self.env.ref(f"{MODULE}.payment_request_view_search").arch)
+        arch = etree.fromstring(
+            self.env.ref(f"{MODULE}.payment_request_view_search").arch
+        )
         (node,) = arch.xpath(f"//filter[@name='{name}']")
         return ast.literal_eval(node.get("domain"))
 
@@ -116,12 +118,20 @@ class TestDashboard(PaymentRequestCommon):
             {"waiting_49h", "unpaid", "recovered"},
         )
         # A custom filter may negate it.
-        flagged = {"waiting_49h", "validated_8d", "refused_april", "unpaid", "recovered"}
+        flagged = {
+            "waiting_49h",
+            "validated_8d",
+            "refused_april",
+            "unpaid",
+            "recovered",
+        }
         self.assertEqual(
             self.found([("follow_up", "!=", "customer_late")]),
             set(self.requests) - {"waiting_49h"},
         )
-        self.assertEqual(self.found([("follow_up", "=", False)]), set(self.requests) - flagged)
+        self.assertEqual(
+            self.found([("follow_up", "=", False)]), set(self.requests) - flagged
+        )
         self.assertEqual(self.found([("follow_up", "!=", False)]), flagged)
         self.assertEqual(self.requests["waiting_49h"].follow_up, "customer_late")
         self.assertFalse(self.requests["waiting_47h"].follow_up)
@@ -185,7 +195,9 @@ class TestDashboard(PaymentRequestCommon):
                     [(False, mode) for mode in action["view_mode"].split(",")],
                     {"load_filters": True},
                 )
-                self.assertEqual(set(views["views"]), {"graph", "pivot", "list", "form"})
+                self.assertEqual(
+                    set(views["views"]), {"graph", "pivot", "list", "form"}
+                )
                 groupbys = context.get("graph_groupbys", ["sent_date:month", "state"])
                 measure = context.get("graph_measure", "__count")
                 aggregates = ["__count"] if measure == "__count" else [f"{measure}:avg"]

@@ -2,7 +2,7 @@
 """Attestations fiscales: the year cut-off, the figures, the PDF's mentions,
 the bulk e-mails and the portal."""
 
-from datetime import date, datetime
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -151,14 +151,18 @@ class TestTaxStatement(TaxStatementCommon):
         self.company.l10n_fr_urssaf_journal_id = journal
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=move.ids
-        ).create({"journal_id": journal.id, "payment_date": date(2026, 11, 24)})._create_payments()
+        ).create(
+            {"journal_id": journal.id, "payment_date": date(2026, 11, 24)}
+        )._create_payments()
         statement = self.statement(self.generate(2026), move.partner_id)
         self.assertRecordValues(
-            statement, [{"amount_urssaf": 132.0, "amount_other": 0.0, "amount_total": 132.0}]
+            statement,
+            [{"amount_urssaf": 132.0, "amount_other": 0.0, "amount_total": 132.0}],
         )
 
     def direct_customer(self):
-        return self.active_customer(**LUCIE)
+        with freeze_time("2026-11-01 09:00:00"):
+            return self.active_customer(**LUCIE)
 
     def test_needs_the_sap_declaration(self):
         self.company.l10n_fr_urssaf_sap_date = False
@@ -246,7 +250,8 @@ class TestTaxStatementPortal(TaxStatementCommon, HttpCase):
             customer = self.active_customer()
         self.paid_by_urssaf(customer, "2026-06-10 09:00:00", "2026-06-13 09:00:00")
         other = self.env["res.partner"].create(customer_values(self.env, **PAUL))
-        move = self.invoice(other)
+        with freeze_time("2026-06-15 09:00:00"):
+            move = self.invoice(other)
         self.pay(move, move.amount_total, date(2026, 6, 20))
         statements = self.generate(2026)
         mine = statements.filtered(lambda s: s.partner_id == customer)

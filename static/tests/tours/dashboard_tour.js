@@ -1,19 +1,11 @@
 import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const filter = (name) => `.o_filter_menu .o_menu_item:contains(${name})`;
 
 registry.category("web_tour.tours").add("l10n_fr_urssaf_dashboard", {
     steps: () => [
-        {
-            content: "Open the apps",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Invoicing",
-            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
-            run: "click",
-        },
+        ...stepUtils.goToAppSteps("account.menu_finance", "Open Invoicing"),
         {
             content: "Open its Reporting menu",
             trigger: ".o_menu_sections button:contains(Reporting)",

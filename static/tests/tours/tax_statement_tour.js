@@ -1,17 +1,9 @@
 import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("l10n_fr_urssaf_tax_statements", {
     steps: () => [
-        {
-            content: "Open the apps",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Invoicing",
-            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
-            run: "click",
-        },
+        ...stepUtils.goToAppSteps("account.menu_finance", "Open Invoicing"),
         {
             content: "Open the Customers menu",
             trigger: ".o_menu_sections button:contains(Customers)",
