@@ -417,7 +417,12 @@ class L10nFrUrssafPaymentRequest(models.Model):
 
     def _search_follow_up(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
-            raise UserError(self.env._("Unsupported search on the follow-up."))
+            raise UserError(
+                self.env._(
+                    "The Follow-up field can only be searched with “is”, “is not”, "
+                    "“is in” or “is not in”: change the operator of your filter."
+                )
+            )
         domains = self._follow_up_domains()
         values = value if isinstance(value, list | tuple) else [value]
         if False in values:

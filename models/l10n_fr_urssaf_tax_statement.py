@@ -244,7 +244,13 @@ class L10nFrUrssafTaxStatement(models.Model):
         """Create or renew the attestations of ``year`` for every customer of
         ``company`` who paid services à la personne that year."""
         if company not in self.env.user.company_ids:
-            raise AccessError(self.env._("You do not work for %s.", company.name))
+            raise AccessError(
+                self.env._(
+                    "You cannot generate the attestations fiscales of %s: your user "
+                    "has no access to this company. Choose one of your companies.",
+                    company.name,
+                )
+            )
         if not (company.l10n_fr_urssaf_sap_number and company.l10n_fr_urssaf_sap_date):
             raise UserError(
                 self.env._(
@@ -263,13 +269,16 @@ class L10nFrUrssafTaxStatement(models.Model):
             )
         }
         now = fields.Datetime.now()
+        # The services of the renewed ones are replaced, in one delete.
+        self.browse(
+            [existing[partner].id for partner in figures if partner in existing]
+        ).line_ids.unlink()
         statements = self.browse()
         to_create = []
         for partner, values in figures.items():
             values = dict(values, generated_on=now)
             statement = existing.get(partner)
             if statement:
-                statement.line_ids.unlink()
                 statement.write(values)
                 statements |= statement
             else:
