@@ -3,7 +3,7 @@
     "name": "Avance immédiate Urssaf (API Tiers de Prestation)",
     "summary": "Services à la personne: send invoices to the Urssaf avance immédiate "
     "de crédit d'impôt and follow them to payout",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "French Localization",
     "license": "AGPL-3",
     "author": "l10n_fr_urssaf_avance_immediate contributors",
@@ -38,6 +38,7 @@
         "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",
+        "demo/bank_statement_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -48,4 +49,5 @@
         ],
     },
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
 }

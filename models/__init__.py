@@ -5,8 +5,10 @@ from . import l10n_fr_urssaf_payment_request
 from . import l10n_fr_urssaf_request_status
 from . import product_template
 from . import account_move_line
+from . import account_reconcile_model
 from . import account_move
 from . import res_company
+from . import res_company_demo
 from . import res_config_settings
 from . import res_partner
 from . import report_test_book

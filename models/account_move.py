@@ -90,6 +90,13 @@ class AccountMove(models.Model):
         copy=True,
         help="Last day of the services invoiced; not in the future.",
     )
+    l10n_fr_urssaf_intervenants = fields.Char(
+        string="Intervenants",
+        copy=True,
+        help="Who performed these services, by name: printed on the customer's "
+        "attestation fiscale (article D7233-4 of the code du travail). Empty: "
+        "the attestation names your staff.",
+    )
     l10n_fr_urssaf_request_ids = fields.One2many(
         "l10n.fr.urssaf.payment.request", "move_id", string="Urssaf Payment Requests"
     )
@@ -859,8 +866,14 @@ class AccountMove(models.Model):
         return results
 
     def _l10n_fr_urssaf_commit(self):
-        if self._can_commit():
+        if self._l10n_fr_urssaf_can_commit():
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _l10n_fr_urssaf_can_commit(self):
+        """Odoo's rule (not in tests), and not while modules load: the demo
+        data sends invoices inside the installation's transaction."""
+        return self._can_commit() and self.env.registry.ready
 
     def _l10n_fr_urssaf_sending_problems(self):
         """``{move: problems}`` as :meth:`_l10n_fr_urssaf_send_problems` says
@@ -988,7 +1001,7 @@ class AccountMove(models.Model):
             except Exception:  # pylint: disable=broad-except
                 # Back to the last batch committed; the user is told below.
                 _logger.exception("Background sending to Urssaf failed")
-                if self._can_commit():
+                if self._l10n_fr_urssaf_can_commit():
                     self.env.cr.rollback()  # pylint: disable=invalid-commit
             # Those not sent (problems, an error) leave the queue too; those
             # another worker is sending stay, for it to finish.
@@ -1002,7 +1015,7 @@ class AccountMove(models.Model):
             )
             if not self.search_count([("l10n_fr_urssaf_queued_by_id", "=", user.id)]):
                 self._l10n_fr_urssaf_notify_sent(user)
-            if self._can_commit():
+            if self._l10n_fr_urssaf_can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env["ir.cron"]._notify_progress(
             done=len(chunk), remaining=max(total - len(chunk), 0)

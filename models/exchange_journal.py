@@ -69,7 +69,7 @@ class ExchangeJournal:
         if not entries:
             return
         query = self._insert_query(entries)
-        if durable and self.env["account.move"]._can_commit():
+        if durable and self.env["account.move"]._l10n_fr_urssaf_can_commit():
             try:
                 with self.env.registry.cursor() as cr:
                     cr.execute(query, log_exceptions=False)

@@ -87,7 +87,7 @@ def claim(model, where, size, column, until, order=None):
     :return: the claimed records, in id order
     """
     cr = model.env.cr
-    can_commit = model.env["account.move"]._can_commit()
+    can_commit = model.env["account.move"]._l10n_fr_urssaf_can_commit()
     model.flush_model([column])
     query = SQL(
         """

@@ -242,7 +242,7 @@ class L10nFrUrssafExchange(models.Model):
                     break
                 old.with_context(l10n_fr_urssaf_purge=True).unlink()
                 _logger.info("Urssaf journal: %d exchanges purged", len(old))
-                if self.env["account.move"]._can_commit():
+                if self.env["account.move"]._l10n_fr_urssaf_can_commit():
                     self.env.cr.commit()  # pylint: disable=invalid-commit
 
 

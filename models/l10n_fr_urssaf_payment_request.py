@@ -132,6 +132,8 @@ ACTIVITY_STATUSES = ("40", "60", "111", "112", "120")
 # Urssaf will not pay: the invoice is cancelled and re-issued, or paid by
 # the customer directly. Their activities close with the cancellation.
 NOT_PAID_STATUSES = ("40", "111", "112", "120")
+# Ends after which Urssaf debits back a payout it made.
+TAKEN_BACK_STATUSES = ("111", "112", "120")
 NOT_PAID_ACTIVITY = "l10n_fr_urssaf_avance_immediate.mail_activity_type_not_paid"
 
 
@@ -255,7 +257,10 @@ class L10nFrUrssafPaymentRequest(models.Model):
         readonly=True,
         help="Urssaf's errors explained, with what to do.",
     )
-    transfer_date = fields.Date(string="Payout Date", readonly=True)
+    # The bank reconciliation looks payouts up by date.
+    transfer_date = fields.Date(
+        string="Payout Date", readonly=True, index="btree_not_null"
+    )
     transfer_amount = fields.Monetary(string="Payout Amount", readonly=True)
     payment_id = fields.Many2one(
         "account.payment",
@@ -851,6 +856,12 @@ class L10nFrUrssafPaymentRequest(models.Model):
         requests._post_notes(notes)
         rows = []
         for request, info in changes:
+            if (
+                request.payment_id
+                and info.status in TAKEN_BACK_STATUSES
+                and before[request][0] != info.status
+            ):
+                request._release_payout()
             if request in notes and info.status in ACTIVITY_STATUSES:
                 request._schedule_activity(info)
             if request.state == "paid":
@@ -1017,11 +1028,19 @@ class L10nFrUrssafPaymentRequest(models.Model):
             "customer may have to pay you directly. Watch the next statuses.",
             id=self.urssaf_id,
         )
-        if self.payment_id and info.status != "40":
+        if self.payment_id and info.status in TAKEN_BACK_STATUSES:
+            note += " " + _(
+                "Urssaf had paid you (%(payment)s) and debits that amount back from "
+                "your account: the payout no longer pays the invoice, which the "
+                "customer owes you again; it stays the customer's credit until "
+                "Urssaf's debit shows on your bank statement, where the "
+                "reconciliation proposes it.",
+                payment=self.payment_id.name,
+            )
+        elif self.payment_id and info.status != "40":
             note += " " + _(
                 "Urssaf had paid you (%(payment)s) and will debit that amount back "
-                "from your account: book that debit against the customer's account, "
-                "the customer then owes you the invoice again.",
+                "from your account if it cannot debit the customer.",
                 payment=self.payment_id.name,
             )
         self._todo(
@@ -1087,23 +1106,33 @@ class L10nFrUrssafPaymentRequest(models.Model):
         amount is known."""
         if self.payment_id or not self.transfer_amount:
             return
+        # A journal without inbound method, a missing account...: the status
+        # stays recorded, a person books it, later polls retry.
+        self._payout_step(
+            self._register_payout,
+            "booked",
+            self.env._("Avance immédiate: payout to book"),
+            lambda error: self.env._(
+                "Urssaf paid %(amount)s for %(invoice)s, but the payment could "
+                "not be registered: %(error)s. Fix the cause (payout journal in "
+                "the settings) or register the payment by hand.",
+                amount=self._format_amount(self.transfer_amount),
+                invoice=self.move_id.name,
+                error=error,
+            ),
+        )
+
+    def _payout_step(self, step, done, summary, note):
+        """Run ``step`` on its own savepoint; if it fails, the rest goes on
+        and a person gets ``note(error)`` as an activity."""
         try:
             with self.env.cr.savepoint():
-                self._register_payout()
+                step()
         except Exception as exc:  # pylint: disable=broad-except
-            # A journal without inbound method, a missing account...: the
-            # status stays recorded, a person books it, later polls retry.
-            _logger.exception("Urssaf payout of request %s not booked", self.id)
+            _logger.exception("Urssaf payout of request %s not %s", self.id, done)
             self._todo(
-                self.env._("Avance immédiate: payout to book"),
-                self.env._(
-                    "Urssaf paid %(amount)s for %(invoice)s, but the payment could "
-                    "not be registered: %(error)s. Fix the cause (payout journal in "
-                    "the settings) or register the payment by hand.",
-                    amount=self._format_amount(self.transfer_amount),
-                    invoice=self.move_id.name,
-                    error=exc.args[0] if exc.args else self.env._("unexpected error"),
-                ),
+                summary,
+                note(exc.args[0] if exc.args else self.env._("unexpected error")),
             )
 
     def _register_payout(self):
@@ -1150,7 +1179,9 @@ class L10nFrUrssafPaymentRequest(models.Model):
                     "payment_date": self.transfer_date
                     or fields.Date.context_today(self),
                     "communication": self.env._(
-                        "Urssaf avance immédiate %(id)s", id=self.urssaf_id
+                        "Urssaf avance immédiate %(id)s, %(invoice)s",
+                        id=self.urssaf_id,
+                        invoice=move.name,
                     ),
                     "payment_difference_handling": "open",
                 }
@@ -1182,6 +1213,44 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 ),
             )
 
+    def _release_payout(self):
+        """Urssaf takes its payout back: unreconciled from the invoice, the
+        payout is the customer's credit that Urssaf's debit is matched with
+        on the bank statement, and the invoice is the customer's to pay."""
+        payout = self.payment_id.sudo()
+        lines = payout.move_id.line_ids
+        partials = (lines.matched_debit_ids | lines.matched_credit_ids).filtered(
+            lambda partial: self.move_id
+            in partial.debit_move_id.move_id | partial.credit_move_id.move_id
+        )
+        summary = self.env._("Avance immédiate: payout to release")
+
+        def note(error):
+            return self.env._(
+                "Urssaf takes back its payout %(payment)s of %(invoice)s, but "
+                "it could not be unreconciled from the invoice: %(error)s. "
+                "Unreconcile it by hand: the customer owes the invoice again.",
+                payment=payout.name,
+                invoice=self.move_id.name,
+                error=error,
+            )
+
+        if not payout.move_id:
+            # Enterprise books a payment without entry unless its method has
+            # an outstanding account: nothing to unreconcile here.
+            self._todo(
+                summary,
+                note(
+                    self.env._(
+                        "the payout has no journal entry (set an outstanding "
+                        "receipts account on the payout journal's incoming "
+                        "payment method)"
+                    )
+                ),
+            )
+            return
+        self._payout_step(partials.unlink, "released", summary, note)
+
     def _format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)
 
@@ -1204,7 +1273,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
         def after_batch(batch):
             done[0] += len(batch)
             cron._notify_progress(done=done[0], remaining=max(total - done[0], 0))
-            if self.env["account.move"]._can_commit():
+            if self.env["account.move"]._l10n_fr_urssaf_can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
         errors = {}
@@ -1219,7 +1288,7 @@ class L10nFrUrssafPaymentRequest(models.Model):
                 # rather than every run (and every copy) asking again.
                 _logger.warning("Urssaf, company %s: %s", company.id, failure)
                 Request.search([*domain, ("company_id", "=", company.id)])._postpone()
-                if self.env["account.move"]._can_commit():
+                if self.env["account.move"]._l10n_fr_urssaf_can_commit():
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         for request, error in errors.items():
             _logger.warning("Urssaf payment request %s: %s", request.id, error)

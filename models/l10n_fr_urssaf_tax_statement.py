@@ -196,9 +196,12 @@ class L10nFrUrssafTaxStatement(models.Model):
 
     @api.model
     def _l10n_fr_urssaf_summary(self, moves):
-        """One line per service nature of ``moves``: the months of the
-        services, the hours and the amount invoiced (taxes included)."""
-        by_nature = defaultdict(lambda: {"hours": 0.0, "amount": 0.0, "months": set()})
+        """One line per service nature of ``moves``: who performed them, the
+        months of the services, the hours and the amount invoiced (taxes
+        included)."""
+        by_nature = defaultdict(
+            lambda: {"hours": 0.0, "amount": 0.0, "months": set(), "who": {}}
+        )
         for move in moves:
             start = move.l10n_fr_urssaf_service_start or move.invoice_date
             end = move.l10n_fr_urssaf_service_end or start
@@ -218,10 +221,16 @@ class L10nFrUrssafTaxStatement(models.Model):
                     nature["hours"] += float(service.quantity)
                 nature["amount"] += line.price_total
                 nature["months"] |= months
+                for name in (move.l10n_fr_urssaf_intervenants or "").split(","):
+                    # Once each, as first written.
+                    nature["who"].setdefault(name.strip().casefold(), name.strip())
         return [
             fields.Command.create(
                 {
                     "nature_code": code,
+                    "intervenants": ", ".join(
+                        name for name in values["who"].values() if name
+                    ),
                     "months": self._l10n_fr_urssaf_months(values["months"]),
                     "hours": values["hours"],
                     "amount": values["amount"],
@@ -343,6 +352,10 @@ class L10nFrUrssafTaxStatementLine(models.Model):
     currency_id = fields.Many2one(related="statement_id.currency_id")
     nature_code = fields.Selection(
         selection=list(NATURE_CODES.items()), string="Service", required=True
+    )
+    intervenants = fields.Char(
+        help="Who performed the services, as written on the invoices; empty: "
+        "the provider's staff."
     )
     months = fields.Char(string="Months of the Services")
     hours = fields.Float()

@@ -240,6 +240,7 @@ class ResCompany(models.Model):
         companies.filtered(
             lambda company: company.l10n_fr_urssaf_environment == "production"
         )._l10n_fr_urssaf_check_going_live()
+        self.env["account.reconcile.model"]._l10n_fr_urssaf_ensure(companies)
         return companies
 
     def write(self, vals):
@@ -264,6 +265,8 @@ class ResCompany(models.Model):
             )
         )
         result = super().write(vals)
+        if "l10n_fr_urssaf_journal_id" in vals:
+            self.env["account.reconcile.model"]._l10n_fr_urssaf_ensure(self)
         if untested:
             untested.write(
                 {
@@ -468,7 +471,7 @@ class ResCompany(models.Model):
             "l10n_fr_urssaf_token": client.token,
             "l10n_fr_urssaf_token_expiry": client.token_expires_at,
         }
-        if not self.env["account.move"]._can_commit():
+        if not self.env["account.move"]._l10n_fr_urssaf_can_commit():
             self.write(values)  # tests: one transaction
             return
         with self.env.registry.cursor() as cr:

@@ -895,7 +895,7 @@ class ResPartner(models.Model):
                     else:
                         done |= partner
                         # Urssaf registered them: nothing later may undo it.
-                        if self.env["account.move"]._can_commit():
+                        if self.env["account.move"]._l10n_fr_urssaf_can_commit():
                             self.env.cr.commit()  # pylint: disable=invalid-commit
         if single and failed:
             ((partner, message),) = failed.items()
@@ -1217,7 +1217,7 @@ class ResPartner(models.Model):
             remaining = len(partners) - start - len(batch)
             cron._notify_progress(done=start + len(batch), remaining=remaining)
             # Each batch stands on its own: a later failure must not undo it.
-            if self.env["account.move"]._can_commit():
+            if self.env["account.move"]._l10n_fr_urssaf_can_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _l10n_fr_urssaf_poll(self):

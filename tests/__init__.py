@@ -29,7 +29,9 @@ from . import test_status_history
 from . import test_scale_out
 from . import test_indexes
 from . import test_send_bulk
+from . import test_bank_statement
 from . import test_dashboard
+from . import test_tour_bank_statement
 from . import test_tour_dashboard
 from . import test_ceilings
 from . import test_tour_ceilings

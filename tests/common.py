@@ -113,11 +113,28 @@ class SimulatorMixin:
         super().setUp()
         self.simulator = Simulator()
         self.addCleanup(self.simulator.close)
+        self.continue_ids()
         self.patch(
             type(self.env["res.company"]),
             "_l10n_fr_urssaf_simulator",
             lambda company: self.simulator,
         )
+
+    def continue_ids(self):
+        """Urssaf never gives an id twice: the simulator's go on after the
+        requests the database holds (the demo's, made by its own simulator)."""
+        self.env.cr.execute(
+            "SELECT MAX(urssaf_id::bigint) FROM l10n_fr_urssaf_payment_request"
+            " WHERE urssaf_id ~ '^[0-9]{1,18}$'"
+        )
+        last = self.env.cr.fetchone()[0]
+        if last:
+            with self.simulator.store.transaction():
+                self.simulator.store.meta_set("payment_request_id", last)
+
+    def reset_simulator(self):
+        self.simulator.reset()
+        self.continue_ids()
 
 
 class UrssafCommon(SimulatorMixin, AccountTestInvoicingCommon):

@@ -57,7 +57,7 @@ class TestUrssafClock(PaymentRequestCommon):
                         now - timedelta(hours=1),
                         now - timedelta(days=40),
                     ):
-                        self.simulator.reset()
+                        self.reset_simulator()
                         partner = self.active_customer(activated_at=activated)
                         today = fields.Date.context_today(partner)
                         days = {today + timedelta(days=d) for d in (-1, 0, 1)}
@@ -135,5 +135,5 @@ class TestDifficultDays(PaymentRequestCommon):
                     # Each flow undone: the next one starts from the same data.
                     closing(self.env.cr.savepoint()),
                 ):
-                    self.simulator.reset()
+                    self.reset_simulator()
                     flow(self)

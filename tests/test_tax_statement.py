@@ -170,10 +170,19 @@ class TestTaxStatement(TaxStatementCommon):
             self.generate(2026)
 
     def test_summary_of_services(self):
+        self.january.l10n_fr_urssaf_intervenants = "Marie Durand, Paul Morel"
+        self.refused.l10n_fr_urssaf_intervenants = "marie durand"
         statement = self.statement(self.generate(2027), self.customer)
         self.assertRecordValues(
             statement.line_ids,
-            [{"nature_code": "60", "hours": 8.0, "amount": 264.0}],
+            [
+                {
+                    "nature_code": "60",
+                    "hours": 8.0,
+                    "amount": 264.0,
+                    "intervenants": "Marie Durand, Paul Morel",
+                }
+            ],
         )
         self.assertEqual(statement.line_ids.months, "Nov 2026")
 
@@ -206,6 +215,8 @@ class TestTaxStatement(TaxStatementCommon):
             self.customer.city,
             "Ménage - repassage",
             "Nov 2026",
+            # No intervenant named on the invoice: the provider's staff.
+            "Staff of",
             "4.00",
             "66.00",
             "132.00",

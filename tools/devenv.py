@@ -299,10 +299,13 @@ def module_depends():
         return ast.literal_eval(manifest.read())["depends"]
 
 
+# Community's bank reconciliation screen (OCA), where the addon's Urssaf
+# reconciliation model proposes payouts: in the demo and the tests.
+RECONCILE_MODULE = "account_reconcile_oca"
 # Installed beside the addon for its tests only: the access tests open
 # invoices as salespeople and purchase users; the portal tests check that no
 # online payment is offered for an invoice Urssaf collects.
-TEST_MODULES = ["sale", "purchase", "account_payment"]
+TEST_MODULES = ["sale", "purchase", "account_payment", RECONCILE_MODULE]
 
 
 def odoo_default_addons_path(python):
@@ -709,7 +712,8 @@ def cmd_demo(_args):
         args += ["--db-filter", f"^{DEMO_DB}$"]
         if not db_exists(DEMO_DB):
             say(f"Creating the demo database {DEMO_DB} (a few minutes, once)")
-            init = ["-i", MODULE, "--load-language=fr_FR", "--stop-after-init"]
+            init = ["-i", f"{MODULE},{RECONCILE_MODULE}", "--load-language=fr_FR"]
+            init.append("--stop-after-init")
             run(
                 odoo_cmd(
                     python,
@@ -764,13 +768,25 @@ def cmd_stop(_args):
 
 def _drop_run_occurrences(pot):
     """Odoo's export follows the ``.run/addons`` link back into the addon and
-    lists every source again under ``.run/…``: keep the real paths only."""
+    lists every source again under ``.run/…``, the OCA addons unpacked there
+    included: keep the real paths, and the terms found there only."""
     with open(pot, encoding="utf-8") as handle:
-        lines = handle.readlines()
-    with open(pot, "w", encoding="utf-8") as handle:
-        handle.writelines(
-            line for line in lines if not (line.startswith("#:") and "/.run/" in line)
+        entries = handle.read().split("\n\n")
+    kept = []
+    for entry in entries:
+        lines = entry.split("\n")
+        places = [line for line in lines if line.startswith("#:")]
+        if places and all("/.run/" in line for line in places):
+            continue
+        kept.append(
+            "\n".join(
+                line
+                for line in lines
+                if not (line.startswith("#:") and "/.run/" in line)
+            )
         )
+    with open(pot, "w", encoding="utf-8") as handle:
+        handle.write("\n\n".join(kept))
 
 
 def cmd_pot(_args):

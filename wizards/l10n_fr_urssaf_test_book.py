@@ -184,7 +184,7 @@ class L10nFrUrssafTestBook(models.TransientModel):
                     )
                 )
             ran.append(operation)
-        if ran and self.env["account.move"]._can_commit():
+        if ran and self.env["account.move"]._l10n_fr_urssaf_can_commit():
             # Journal rows are written on their own cursor: this transaction
             # sees them once it commits.
             self.env.cr.commit()  # pylint: disable=invalid-commit
