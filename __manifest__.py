@@ -18,6 +18,7 @@
         "wizards/l10n_fr_urssaf_send_views.xml",
         "wizards/l10n_fr_urssaf_cancel_views.xml",
         "wizards/l10n_fr_urssaf_link_views.xml",
+        "wizards/l10n_fr_urssaf_registration_summary_views.xml",
         "wizards/account_payment_register_views.xml",
         "wizards/l10n_fr_urssaf_simulate_activation_views.xml",
         "views/l10n_fr_urssaf_exchange_views.xml",

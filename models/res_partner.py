@@ -1061,12 +1061,25 @@ class ResPartner(models.Model):
                 customer_id=status.customer_id,
                 other=twin.display_name,
             )
-        if [_fold(name) for name in theirs] != [_fold(name) for name in mine]:
+        labels = (self.env._("birth name"), self.env._("first names"))
+        differences = [
+            self.env._(
+                "%(what)s %(theirs)s at Urssaf, %(mine)s here",
+                what=label,
+                theirs=their or "-",
+                mine=my or "-",
+            )
+            for label, their, my in zip(labels, theirs, mine, strict=True)
+            if _fold(their) != _fold(my)
+        ]
+        if differences:
             return self.env._(
-                "The Urssaf customer %(customer_id)s is not %(customer)s (birth name "
-                "and first names differ): check the ID.",
+                "The Urssaf customer %(customer_id)s is not %(customer)s "
+                "(%(differences)s): check the ID, or correct the identity on the "
+                "form if it is theirs.",
                 customer_id=status.customer_id,
                 customer=self.display_name,
+                differences="; ".join(differences),
             )
         self._l10n_fr_urssaf_record_link(status.customer_id, company)
         self._l10n_fr_urssaf_apply_status(status)
@@ -1079,6 +1092,14 @@ class ResPartner(models.Model):
         )
         return None
 
+    def _l10n_fr_urssaf_failed_count(self, failed):
+        count = len(failed)
+        if not count:
+            return ""
+        if count == 1:
+            return self.env._("1 customer not registered.")
+        return self.env._("%(count)s customers not registered.", count=count)
+
     def _l10n_fr_urssaf_summary(self, done, failed):
         _ = self.env._
         count = len(done)
@@ -1089,6 +1110,47 @@ class ResPartner(models.Model):
             if count == 1
             else _("%(count)s customers registered.", count=count)
         ]
+        if len(done) + len(failed) > 1:
+            # Several customers: each one's result, to act on the failures.
+            summary = self.env["l10n.fr.urssaf.registration.summary"].create(
+                {
+                    "message": " ".join(
+                        [*lines, self._l10n_fr_urssaf_failed_count(failed)]
+                    ).strip(),
+                    "line_ids": [
+                        fields.Command.create(
+                            {
+                                "partner_id": partner.id,
+                                "registered": True,
+                                "result": _(
+                                    "Registered: Urssaf e-mails %(email)s to "
+                                    "activate the account.",
+                                    email=partner.email,
+                                ),
+                            }
+                        )
+                        for partner in done
+                    ]
+                    + [
+                        fields.Command.create(
+                            {
+                                "partner_id": partner.id,
+                                "registered": False,
+                                "result": message,
+                            }
+                        )
+                        for partner, message in failed.items()
+                    ],
+                }
+            )
+            return {
+                "type": "ir.actions.act_window",
+                "name": _("Urssaf registration"),
+                "res_model": summary._name,
+                "res_id": summary.id,
+                "view_mode": "form",
+                "target": "new",
+            }
         lines += [
             f"{partner.display_name}: {message.splitlines()[0]}"
             for partner, message in failed.items()

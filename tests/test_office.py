@@ -143,19 +143,14 @@ class TestCodesInWords(PaymentRequestCommon):
 
 @tagged("post_install", "-at_install")
 class TestFrenchWording(PaymentRequestCommon):
-    def registration_message(self, partners):
-        return partners.action_l10n_fr_urssaf_register()["params"]["message"]
-
     def test_registered_customers_counted(self):
-        self.assertEqual(
-            self.registration_message(self.make_customer()), "1 customer registered."
-        )
-        self.assertEqual(
-            self.registration_message(
-                self.make_customer(**PAUL) | self.make_customer(**LUCIE)
-            ),
-            "2 customers registered.",
-        )
+        action = self.make_customer().action_l10n_fr_urssaf_register()
+        self.assertEqual(action["params"]["message"], "1 customer registered.")
+        action = (
+            self.make_customer(**PAUL) | self.make_customer(**LUCIE)
+        ).action_l10n_fr_urssaf_register()
+        summary = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(summary.message, "2 customers registered.")
 
     def send_message(self, moves):
         action = moves.action_l10n_fr_urssaf_send()

@@ -11,7 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 from ..lib.client import UrssafClient
 from ..lib.error_messages import explain_error
 from ..lib.payload import build_customer_payload
-from .common import PAUL, UrssafCommon
+from .common import LUCIE, PAUL, UrssafCommon
 
 
 @tagged("post_install", "-at_install")
@@ -154,6 +154,43 @@ class TestCustomerRegistration(UrssafCommon):
         with self.company._l10n_fr_urssaf_client() as client:
             return partner, client.register_customer(payload)
 
+    def test_several_customers_give_a_summary_per_customer(self):
+        good = self.make_customer(**PAUL)
+        unknown = self.make_customer(**dict(LUCIE, l10n_fr_urssaf_birth_name="Inconnu"))
+        incomplete = self.make_customer(email="jeanne.other@example.com")
+        incomplete.l10n_fr_urssaf_birth_date = False
+        action = (good | unknown | incomplete).action_l10n_fr_urssaf_register()
+        self.assertEqual(action["target"], "new")
+        summary = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(
+            summary.message,
+            "1 customer registered. 2 customers not registered.",
+        )
+        self.assertEqual(summary.failed_count, 2)
+        results = {line.partner_id: line for line in summary.line_ids}
+        self.assertTrue(results[good].registered)
+        self.assertIn(good.email, results[good].result)
+        self.assertFalse(results[unknown].registered)
+        self.assertIn("tax", results[unknown].result.lower())
+        self.assertFalse(results[incomplete].registered)
+        self.assertIn("birth date", results[incomplete].result.lower())
+        failed = summary.action_open_failed()
+        self.assertEqual(
+            self.env["res.partner"].search(failed["domain"]), unknown | incomplete
+        )
+        # Another user cannot read this summary (Odoo's wizards are their
+        # creator's).
+        other = new_test_user(
+            self.env,
+            login="urssaf_other_biller",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        with self.assertRaises(AccessError):
+            summary.with_user(other).read(["message"])
+        with self.assertRaises(AccessError):
+            summary.line_ids.with_user(other).read(["result"])
+
     def test_link_entered_by_hand_is_checked_with_urssaf(self):
         partner, customer_id = self.registered_elsewhere()
         paul, paul_id = self.registered_elsewhere(**PAUL)
@@ -170,8 +207,17 @@ class TestCustomerRegistration(UrssafCommon):
             .with_context(**action["context"])
         )
         form.customer_id = paul_id
-        with self.assertRaisesRegex(UserError, "is not Jeanne Martin"):
+        with self.assertRaisesRegex(
+            UserError, "is not Jeanne Martin \\(birth name .* at Urssaf, Durand here"
+        ):
             form.save().action_link()
+        # Only what differs is named.
+        first_names = partner.l10n_fr_urssaf_first_names
+        partner.l10n_fr_urssaf_first_names = PAUL["l10n_fr_urssaf_first_names"]
+        with self.assertRaises(UserError) as raised:
+            form.save().action_link()
+        self.assertNotIn("first names", str(raised.exception))
+        partner.l10n_fr_urssaf_first_names = first_names
         self.assertFalse(partner.l10n_fr_urssaf_customer_id)
         form.customer_id = f" {customer_id} "
         form.save().action_link()
@@ -262,7 +308,8 @@ class TestCustomerRegistration(UrssafCommon):
         bad = self.make_customer(**PAUL)
         bad.l10n_fr_urssaf_birth_date = False
         action = (good | bad).action_l10n_fr_urssaf_register()
-        self.assertEqual(action["params"]["type"], "warning")
+        summary = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(summary.failed_count, 1)
         self.assertEqual(good.l10n_fr_urssaf_state, "pending")
         self.assertEqual(bad.l10n_fr_urssaf_state, "not_registered")
         self.assertIn("registration not done", bad.message_ids[0].body)
