@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import format_date
@@ -6,6 +8,10 @@ from odoo.tools import format_date
 from ..lib import insee
 
 BATCH = 5000
+# "Rennes (35) 35238", as displayed (and exported).
+DISPLAYED = re.compile(r"^(?P<name>.+?) \((?P<dep>\w+)\) (?P<code>\w{5})\b")
+NAME_AND_ZIP = re.compile(r"^(?P<name>\D+?)\s+(?P<zip>\d{5})$")
+ZIP_AND_NAME = re.compile(r"^(?P<zip>\d{5})\s+(?P<name>\D+)$")
 FIELDS = [
     "code",
     "kind",
@@ -56,6 +62,10 @@ class L10nFrUrssafCommune(models.Model):
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
+        if name and operator == "=":
+            # An imported value (base_import): the INSEE code, the name, as
+            # displayed, or the name with the postal code ("Rennes 35000").
+            return self._l10n_fr_urssaf_exact(name.strip(), args, limit)
         # Rank like a person expects: "Rennes" before "Brennes" and "Varennes".
         if not name or operator != "ilike":
             return super().name_search(name, args, operator, limit)
@@ -112,3 +122,39 @@ class L10nFrUrssafCommune(models.Model):
                 self.browse(row["id"]).write(values)
         for start in range(0, len(to_create), BATCH):
             self.create(to_create[start : start + BATCH])
+
+    @api.model
+    def _l10n_fr_urssaf_exact(self, value, args, limit):
+        """Communes an imported value names, best first; none when a name
+        alone fits several communes (the row then asks for more)."""
+        shown = DISPLAYED.match(value)
+        with_zip = NAME_AND_ZIP.match(value) or ZIP_AND_NAME.match(value)
+        if shown:
+            candidates = [insee.get_commune(shown["code"])]
+        elif with_zip:
+            key = insee.normalize_name(with_zip["name"])
+            candidates = [
+                commune
+                for commune in insee.communes_for_postcode(with_zip["zip"])
+                if insee.normalize_name(commune.name) == key
+            ]
+        elif value.isalnum() and len(value) == 5 and value[:1].isdigit():
+            candidates = [insee.get_commune(value.upper())]
+        else:
+            key = insee.normalize_name(value)
+            candidates = [
+                commune
+                for commune in insee.search_communes(value, limit=50)
+                if insee.normalize_name(commune.name) == key
+            ]
+            # search_communes ranks communes in force first.
+            current = {c.code for c in candidates if c.kind == candidates[0].kind}
+            if len(current) > 1:
+                return []
+        codes = [commune.code for commune in candidates if commune]
+        if not codes:
+            return []
+        domain = expression.AND([args or [], [("code", "in", codes)]])
+        records = {(r.code, r.kind, r.name): r for r in self.search(domain)}
+        found = [records.get((c.code, c.kind, c.name)) for c in candidates if c]
+        return [(record.id, record.display_name) for record in found if record][:limit]

@@ -5,16 +5,19 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
-from odoo.tools import format_amount, format_date
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import format_amount, format_date, split_every
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
 from ..lib import ceilings, codes, insee
 from ..lib.codes import NATURE_NOT_ELIGIBLE
 from ..lib.exceptions import (
+    UrssafAuthError,
     UrssafBusinessError,
     UrssafError,
     UrssafOutcomeUnknownError,
+    UrssafTemporaryError,
 )
 from ..lib.formats import strip_accents, urssaf_date, urssaf_midnight
 from ..lib.payload import (
@@ -106,7 +109,22 @@ URSSAF_OWNED_FIELDS = (
     "l10n_fr_urssaf_activation_date",
     "l10n_fr_urssaf_status_date",
     "l10n_fr_urssaf_reminded",
+    "l10n_fr_urssaf_link_problem",
+    "l10n_fr_urssaf_link_company_id",
 )
+# Link checks of more customers than this go to the background, 10 a commit.
+LINK_CHECK_NOW = 50
+LINK_BATCH = 10
+# A link problem is gone once one of these is corrected.
+RECHECK_FIELDS = {
+    "l10n_fr_urssaf_link_to_check",
+    "l10n_fr_urssaf_birth_name",
+    "l10n_fr_urssaf_first_names",
+}
+# Urssaf unreachable, or refusing the credentials: the check waits.
+LINK_RETRY = timedelta(minutes=15)
+LATER = (UrssafTemporaryError, UrssafAuthError, UrssafOutcomeUnknownError)
+CRON_CHECK_LINKS = "l10n_fr_urssaf_avance_immediate.ir_cron_check_links"
 
 
 def _fold(name):
@@ -293,6 +311,32 @@ class ResPartner(models.Model):
     l10n_fr_urssaf_status_date = fields.Datetime(
         string="Status Checked On", readonly=True, copy=False
     )
+    # Imported (base_import) or typed: checked with Urssaf before any link.
+    l10n_fr_urssaf_link_to_check = fields.Char(
+        string="Urssaf Customer ID to Link",
+        copy=False,
+        groups="account.group_account_invoice",
+        help="The Urssaf customer ID of a customer registered elsewhere (your "
+        "previous software, Urssaf's site), e.g. imported with your contacts: "
+        "Check Urssaf links asks Urssaf whether it is this customer before "
+        "linking it.",
+    )
+    l10n_fr_urssaf_link_problem = fields.Text(
+        string="Urssaf Link Problem",
+        readonly=True,
+        copy=False,
+        groups="account.group_account_invoice",
+        help="Why the last check of the Urssaf customer ID to link failed.",
+    )
+    l10n_fr_urssaf_link_company_id = fields.Many2one(
+        "res.company",
+        string="Urssaf Link Checked By",
+        readonly=True,
+        copy=False,
+        groups="account.group_account_invoice",
+        help="The company whose Urssaf access checks the customer ID to link in "
+        "the background.",
+    )
     l10n_fr_urssaf_reminded = fields.Boolean(
         string="Activation Reminder Scheduled", readonly=True, copy=False
     )
@@ -411,6 +455,11 @@ class ResPartner(models.Model):
                 partner._message_log(
                     body=partner._l10n_fr_urssaf_not_updated_message(changed)
                 )
+        if RECHECK_FIELDS.intersection(vals):
+            # Corrected: the link is checked again.
+            self.sudo().filtered("l10n_fr_urssaf_link_problem").write(
+                {"l10n_fr_urssaf_link_problem": False}
+            )
         return result
 
     def _l10n_fr_urssaf_kept(self):
@@ -1012,29 +1061,180 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.id},
         }
 
-    def _l10n_fr_urssaf_link_existing(self, customer_id):
+    @api.model
+    def get_import_templates(self):
+        return [
+            *super().get_import_templates(),
+            {
+                "label": self.env._("Import Template for Avance Immédiate Customers"),
+                "template": "/l10n_fr_urssaf_avance_immediate/static/import/"
+                "urssaf_customers.csv",
+            },
+        ]
+
+    def action_l10n_fr_urssaf_check_links(self):
+        """Check the Urssaf customer IDs to link of the selected customers
+        with the current company's Urssaf access: now for a few (with a
+        summary), in the background for more."""
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
+        partners = self.filtered(
+            lambda partner: (partner.l10n_fr_urssaf_link_to_check or "").strip()
+        )
+        if not partners:
+            raise UserError(
+                self.env._(
+                    "None of these customers has an Urssaf customer ID to link: "
+                    "fill in the column Urssaf Customer ID to Link (import) or the "
+                    "field of the Avance immédiate tab."
+                )
+            )
+        company = self.env.company
+        if len(partners) > LINK_CHECK_NOW:
+            partners.sudo().write(
+                {
+                    "l10n_fr_urssaf_link_problem": False,
+                    "l10n_fr_urssaf_link_company_id": company.id,
+                }
+            )
+            self.env.ref(CRON_CHECK_LINKS)._trigger()
+            return notification(
+                self.env,
+                self.env._("Urssaf links"),
+                self.env._(
+                    "%(count)s customers are checked with Urssaf in the background. "
+                    "Those that fail are listed by the filter Urssaf link to fix, "
+                    "with the reason.",
+                    count=len(partners),
+                ),
+                "info",
+            )
+        done, failed = partners._l10n_fr_urssaf_check_links(company)
+        return self._l10n_fr_urssaf_summary(done, failed, linked=True)
+
+    @api.model
+    def _cron_l10n_fr_urssaf_check_links(self):
+        """The customer IDs queued for a check, by the company that asked, in
+        its language."""
+        queued = self.search(
+            [
+                ("l10n_fr_urssaf_link_company_id", "!=", False),
+                ("l10n_fr_urssaf_link_to_check", "!=", False),
+                ("l10n_fr_urssaf_link_problem", "=", False),
+            ],
+            order="id",
+        )
+        cron = self.env["ir.cron"]
+        done = 0
+        for company, partners in queued.grouped(
+            "l10n_fr_urssaf_link_company_id"
+        ).items():
+            partners.with_company(company).with_context(
+                lang=company.partner_id.lang
+            )._l10n_fr_urssaf_check_links(company)
+            done += len(partners)
+            cron._notify_progress(done=done, remaining=len(queued) - done)
+
+    def _l10n_fr_urssaf_check_links(self, company):
+        """Link each customer whose Urssaf ID to link ``company``'s Urssaf
+        confirms; keep why not on the others (a customer of another company
+        included). Returns (linked, {partner: reason}); customers left when
+        Urssaf cannot be reached are checked again later."""
+        done, failed = self.browse(), {}
+        mine = self.filtered(lambda p: p._l10n_fr_urssaf_provider() == company)
+        for partner in self - mine:
+            failed[partner] = partner._l10n_fr_urssaf_other_company_message()
+        later = self.browse()
+        try:
+            # One client, one token, for all of them.
+            with company._l10n_fr_urssaf_client(*mine) as client:
+                for batch in split_every(LINK_BATCH, mine.ids, self.browse):
+                    if later:
+                        later |= batch
+                        continue
+                    linked, later = batch._l10n_fr_urssaf_check_link_batch(
+                        client, failed
+                    )
+                    done |= linked
+                    client.on_exchange.flush(durable=False)
+                    # Each batch stands on its own: a later failure keeps it.
+                    if self.env["account.move"]._l10n_fr_urssaf_can_commit():
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+        except (UserError, RedirectWarning) as exc:
+            # No access to Urssaf (credentials missing): said on each one.
+            for partner in mine - done:
+                failed[partner] = str(exc.args[0])
+        for partner, reason in failed.items():
+            if partner not in later:
+                partner.sudo().l10n_fr_urssaf_link_problem = reason
+        if later:
+            self.env.ref(CRON_CHECK_LINKS)._trigger(fields.Datetime.now() + LINK_RETRY)
+            later.sudo().l10n_fr_urssaf_link_company_id = company
+        return done, failed
+
+    def _l10n_fr_urssaf_check_link_batch(self, client, failed):
+        """Check these customers' IDs; returns (linked, left for later): when
+        Urssaf cannot answer, this customer and the next wait."""
+        linked = self.browse()
+        for partner in self:
+            try:
+                with self.env.cr.savepoint():
+                    partner._l10n_fr_urssaf_link_existing(
+                        partner.l10n_fr_urssaf_link_to_check.strip(),
+                        client,
+                        quote=False,
+                    )
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as exc:  # pylint: disable=broad-except
+                if isinstance(exc.__cause__, LATER):
+                    failed[partner] = str(exc.args[0]) if exc.args else ""
+                    return linked, self[self.ids.index(partner.id) :]
+                _logger.info("Urssaf link of partner %s not checked", partner.id)
+                failed[partner] = (
+                    str(exc.args[0])
+                    if isinstance(exc, UserError) and exc.args
+                    else self.env._("unexpected error; try again")
+                )
+            else:
+                linked |= partner
+        linked.sudo().write(
+            {
+                "l10n_fr_urssaf_link_to_check": False,
+                "l10n_fr_urssaf_link_problem": False,
+                "l10n_fr_urssaf_link_company_id": False,
+            }
+        )
+        return linked, self.browse()
+
+    def _l10n_fr_urssaf_link_existing(self, customer_id, client=None, quote=True):
         """Record the link Urssaf holds under ``customer_id``, once Urssaf's
-        status call confirms it is this customer's."""
+        status call confirms it is this customer's (through ``client``, an
+        open client of the customer's provider, or a new one); ``quote``
+        quotes Urssaf's identity when it differs."""
         self.ensure_one()
         self.env["res.company"]._l10n_fr_urssaf_check_user()
         if self.l10n_fr_urssaf_customer_id and not self.l10n_fr_urssaf_elsewhere:
+            if self.l10n_fr_urssaf_customer_id == customer_id:
+                return  # imported again: linked already
             raise UserError(self.env._("This customer is already linked to Urssaf."))
         company = self._l10n_fr_urssaf_provider()
         if company not in self.env.companies:
             raise UserError(self._l10n_fr_urssaf_other_company_message())
-        with company._l10n_fr_urssaf_client(self) as client:
-            client.on_exchange.know(self, customer_id=customer_id)
-            try:
-                status = client.get_customer_status(customer_id=customer_id)
-            except UrssafError as exc:
-                raise UserError(
-                    self.env["res.company"]._l10n_fr_urssaf_explain(exc)
-                ) from exc
-        problem = self._l10n_fr_urssaf_adopt(status, company)
+        if client is None:
+            with company._l10n_fr_urssaf_client(self) as client:
+                return self._l10n_fr_urssaf_link_existing(customer_id, client, quote)
+        client.on_exchange.know(self, customer_id=customer_id)
+        try:
+            status = client.get_customer_status(customer_id=customer_id)
+        except UrssafError as exc:
+            raise UserError(
+                self.env["res.company"]._l10n_fr_urssaf_explain(exc)
+            ) from exc
+        problem = self._l10n_fr_urssaf_adopt(status, company, quote)
         if problem:
             raise UserError(problem)
 
-    def _l10n_fr_urssaf_adopt(self, status, company):
+    def _l10n_fr_urssaf_adopt(self, status, company, quote=True):
         """Record the link Urssaf reports (:class:`lib.client.CustomerStatus`)
         when it is this very person; return a problem text, or None."""
         answer = status.raw
@@ -1061,15 +1261,23 @@ class ResPartner(models.Model):
                 customer_id=status.customer_id,
                 other=twin.display_name,
             )
-        labels = (self.env._("birth name"), self.env._("first names"))
+        _ = self.env._
+        labels = (
+            (_("birth name"), _("different birth name")),
+            (_("first names"), _("different first names")),
+        )
+        # Quoted to the user asking; not kept on the customer (another
+        # person's identity, when the ID is wrong).
         differences = [
-            self.env._(
+            _(
                 "%(what)s %(theirs)s at Urssaf, %(mine)s here",
                 what=label,
                 theirs=their or "-",
                 mine=my or "-",
             )
-            for label, their, my in zip(labels, theirs, mine, strict=True)
+            if quote
+            else different
+            for (label, different), their, my in zip(labels, theirs, mine, strict=True)
             if _fold(their) != _fold(my)
         ]
         if differences:
@@ -1092,37 +1300,58 @@ class ResPartner(models.Model):
         )
         return None
 
-    def _l10n_fr_urssaf_failed_count(self, failed):
-        count = len(failed)
-        if not count:
-            return ""
-        if count == 1:
-            return self.env._("1 customer not registered.")
-        return self.env._("%(count)s customers not registered.", count=count)
-
-    def _l10n_fr_urssaf_summary(self, done, failed):
+    def _l10n_fr_urssaf_summary(self, done, failed, linked=False):
+        """What registering (or linking) ``done`` and not ``failed`` gave: a
+        notification for one customer, a summary dialog for several."""
         _ = self.env._
         count = len(done)
-        lines = [
-            _("No customer registered.")
-            if not count
-            else _("1 customer registered.")
-            if count == 1
-            else _("%(count)s customers registered.", count=count)
-        ]
+        if linked:
+            lines = [
+                _("No customer linked.")
+                if not count
+                else _("1 customer linked.")
+                if count == 1
+                else _("%(count)s customers linked.", count=count)
+            ]
+            not_done = (
+                _("1 customer not linked.")
+                if len(failed) == 1
+                else _("%(count)s customers not linked.", count=len(failed))
+            )
+        else:
+            lines = [
+                _("No customer registered.")
+                if not count
+                else _("1 customer registered.")
+                if count == 1
+                else _("%(count)s customers registered.", count=count)
+            ]
+            not_done = (
+                _("1 customer not registered.")
+                if len(failed) == 1
+                else _("%(count)s customers not registered.", count=len(failed))
+            )
         if len(done) + len(failed) > 1:
             # Several customers: each one's result, to act on the failures.
             summary = self.env["l10n.fr.urssaf.registration.summary"].create(
                 {
-                    "message": " ".join(
-                        [*lines, self._l10n_fr_urssaf_failed_count(failed)]
-                    ).strip(),
+                    "message": " ".join([*lines, not_done] if failed else lines),
+                    "linked": linked,
                     "line_ids": [
                         fields.Command.create(
                             {
                                 "partner_id": partner.id,
                                 "registered": True,
                                 "result": _(
+                                    "Linked: %(status)s.",
+                                    status=dict(
+                                        partner._fields[
+                                            "l10n_fr_urssaf_state"
+                                        ]._description_selection(self.env)
+                                    )[partner.l10n_fr_urssaf_state],
+                                )
+                                if linked
+                                else _(
                                     "Registered: Urssaf e-mails %(email)s to "
                                     "activate the account.",
                                     email=partner.email,
@@ -1145,7 +1374,7 @@ class ResPartner(models.Model):
             )
             return {
                 "type": "ir.actions.act_window",
-                "name": _("Urssaf registration"),
+                "name": _("Urssaf links") if linked else _("Urssaf registration"),
                 "res_model": summary._name,
                 "res_id": summary.id,
                 "view_mode": "form",

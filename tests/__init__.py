@@ -31,6 +31,7 @@ from . import test_indexes
 from . import test_send_bulk
 from . import test_bank_statement
 from . import test_dashboard
+from . import test_onboarding
 from . import test_tour_bank_statement
 from . import test_tour_dashboard
 from . import test_ceilings

@@ -7,6 +7,7 @@ class L10nFrUrssafRegistrationSummary(models.TransientModel):
     _description = "Urssaf Registration Summary"
 
     message = fields.Char(readonly=True)
+    linked = fields.Boolean(readonly=True, help="Links checked, not registrations.")
     line_ids = fields.One2many(
         "l10n.fr.urssaf.registration.summary.line", "summary_id", readonly=True
     )
@@ -24,7 +25,9 @@ class L10nFrUrssafRegistrationSummary(models.TransientModel):
         failed = self.line_ids.filtered(lambda line: not line.registered).partner_id
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Customers not registered"),
+            "name": self.env._("Customers not linked")
+            if self.linked
+            else self.env._("Customers not registered"),
             "res_model": "res.partner",
             "view_mode": "list,form",
             "domain": [("id", "in", failed.ids)],
