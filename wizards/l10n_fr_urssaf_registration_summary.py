@@ -43,5 +43,5 @@ class L10nFrUrssafRegistrationSummaryLine(models.TransientModel):
         "l10n.fr.urssaf.registration.summary", required=True, ondelete="cascade"
     )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    registered = fields.Boolean(readonly=True)
+    registered = fields.Boolean(string="Done", readonly=True)
     result = fields.Text(readonly=True)
