@@ -191,6 +191,18 @@ class TestCustomerRegistration(UrssafCommon):
         with self.assertRaises(AccessError):
             summary.line_ids.with_user(other).read(["result"])
 
+    def test_another_providers_customer_is_not_linked(self):
+        """Urssaf only answers for the customers linked to the provider
+        asking: another provider's customer is as unknown."""
+        partner = self.make_customer()
+        other = self.env["res.company"].create({"name": "Autre prestataire SAP"})
+        payload = build_customer_payload(partner._l10n_fr_urssaf_customer())
+        with other._l10n_fr_urssaf_client() as client:
+            customer_id = client.register_customer(payload)
+        with self.assertRaisesRegex(UserError, "No customer matches"):
+            partner._l10n_fr_urssaf_link_existing(customer_id)
+        self.assertFalse(partner.l10n_fr_urssaf_customer_id)
+
     def test_link_entered_by_hand_is_checked_with_urssaf(self):
         partner, customer_id = self.registered_elsewhere()
         paul, paul_id = self.registered_elsewhere(**PAUL)
