@@ -186,7 +186,10 @@ class L10nFrUrssafTaxStatement(models.Model):
                     through_urssaf.mapped("l10n_fr_urssaf_customer_share")
                 ),
                 "amount_other": sum(paid_directly.get(move, 0.0) for move in paid),
-                "line_ids": self._l10n_fr_urssaf_summary(paid),
+                # Months as the customer reads them, on the PDF in their language.
+                "line_ids": self.with_context(
+                    lang=partner.lang or self.env.lang
+                )._l10n_fr_urssaf_summary(paid),
             }
             values["amount_paid"] = values["customer_share"] + values["amount_other"]
             values["amount_total"] = values["amount_urssaf"] + values["amount_other"]

@@ -185,6 +185,11 @@ class TestTaxStatement(TaxStatementCommon):
             ],
         )
         self.assertEqual(statement.line_ids.months, "Nov 2026")
+        # In the customer's language, whoever generates.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        statement = self.statement(self.generate(2027), self.customer)
+        self.assertEqual(statement.line_ids.months, "nov. 2026")
 
     def test_generating_again_updates_the_year(self):
         first = self.statement(self.generate(2026), self.direct)
