@@ -165,7 +165,10 @@ class L10nFrUrssafTaxStatement(models.Model):
                 or not start <= counterpart.date <= end
             ):
                 continue
-            paid_directly[move] += partial.amount
+            # Only the services à la personne of the invoice count.
+            paid_directly[move] += partial.amount * self._l10n_fr_urssaf_eligible_share(
+                move
+            )
         figures = {}
         for partner, partner_moves in moves.grouped("partner_id").items():
             paid = partner_moves.filtered(
@@ -196,6 +199,20 @@ class L10nFrUrssafTaxStatement(models.Model):
             values["hours"] = sum(line[2]["hours"] for line in values["line_ids"])
             figures[partner] = values
         return figures
+
+    @api.model
+    def _l10n_fr_urssaf_eligible_share(self, move):
+        """The part of ``move``'s total that is services à la personne (its
+        lines of nature Divers - Non éligible are not)."""
+        if move.currency_id.is_zero(move.amount_total):
+            return 0.0
+        eligible = sum(
+            line.price_total
+            for line in move.invoice_line_ids
+            if line.l10n_fr_urssaf_nature_code
+            and line.l10n_fr_urssaf_nature_code != NATURE_NOT_ELIGIBLE
+        )
+        return eligible / move.amount_total
 
     @api.model
     def _l10n_fr_urssaf_summary(self, moves):

@@ -6,9 +6,11 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from ..lib.codes import NATURE_NOT_ELIGIBLE
 from .common import LUCIE, PAUL, customer_values
 from .test_payment_request import PaymentRequestCommon
 
@@ -141,6 +143,31 @@ class TestTaxStatement(TaxStatementCommon):
         )
         # Nothing paid in 2025.
         self.assertFalse(self.generate(2025))
+
+    def test_only_the_services_of_a_mixed_invoice(self):
+        fees = self.env["product.product"].create(
+            {
+                "name": "Frais de dossier",
+                "type": "service",
+                "list_price": 50.0,
+                "taxes_id": [Command.clear()],
+                "l10n_fr_urssaf_nature_code": NATURE_NOT_ELIGIBLE,
+            }
+        )
+        with freeze_time("2026-12-15 09:00:00"):
+            mixed = self.invoice(
+                self.direct,
+                lines=[
+                    {"product_id": self.cleaning.id, "quantity": 4, "price_unit": 30},
+                    {"product_id": fees.id, "quantity": 1, "price_unit": 50},
+                ],
+            )
+        self.pay(mixed, 182.0, date(2026, 12, 20))
+        statement = self.statement(self.generate(2026), self.direct)
+        # 50 of the invoice paid in two parts, 132 of this one: the fees of
+        # 50 are no service à la personne.
+        self.assertEqual(statement.amount_other, 182.0)
+        self.assertEqual(statement.amount_total, 182.0)
 
     def test_payout_registered_by_hand_is_not_counted_twice(self):
         journal = self.company.l10n_fr_urssaf_journal_id
