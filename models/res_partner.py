@@ -1189,12 +1189,18 @@ class ResPartner(models.Model):
                 if isinstance(exc.__cause__, LATER):
                     failed[partner] = str(exc.args[0]) if exc.args else ""
                     return linked, self[self.ids.index(partner.id) :]
-                _logger.info("Urssaf link of partner %s not checked", partner.id)
-                failed[partner] = (
-                    str(exc.args[0])
-                    if isinstance(exc, UserError) and exc.args
-                    else self.env._("unexpected error; try again")
-                )
+                if isinstance(exc, UserError) and exc.args:
+                    _logger.info("Urssaf link of partner %s refused", partner.id)
+                    failed[partner] = str(exc.args[0])
+                else:
+                    # Not Urssaf's answer: the trace is for whoever supports Odoo.
+                    _logger.exception(
+                        "Urssaf link of partner %s not checked", partner.id
+                    )
+                    failed[partner] = self.env._(
+                        "unexpected error (details in the server log): check the "
+                        "link again later, or ask whoever supports your Odoo"
+                    )
             else:
                 linked |= partner
         linked.sudo().write(
