@@ -45,6 +45,9 @@
         "web.assets_backend": [
             "l10n_fr_urssaf_avance_immediate/static/src/scss/*.scss",
         ],
+        "web.assets_frontend": [
+            "l10n_fr_urssaf_avance_immediate/static/src/js/portal_registration.js",
+        ],
         "web.assets_tests": [
             "l10n_fr_urssaf_avance_immediate/static/tests/tours/*.js",
         ],

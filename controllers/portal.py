@@ -65,3 +65,107 @@ class UrssafPortalAccount(PortalAccount):
             report_ref=TAX_STATEMENT_REPORT,
             download=download,
         )
+
+
+class UrssafPortalRegistration(http.Controller):
+    """The customer's registration form, reached by the signed link the
+    provider e-mails: nothing but that customer is read or written."""
+
+    def _l10n_fr_urssaf_attempts(self):
+        return request.env["l10n.fr.urssaf.portal.attempt"].sudo()
+
+    def _l10n_fr_urssaf_open(self, token):
+        """``(partner, company, sender)`` of the link, or the page to show
+        instead."""
+        ip_address = request.httprequest.remote_addr
+        Attempt = self._l10n_fr_urssaf_attempts()
+        if Attempt._l10n_fr_urssaf_too_many(ip_address):
+            return None, self._l10n_fr_urssaf_page("too_many", status=429)
+        found = request.env["res.partner"]._l10n_fr_urssaf_from_portal_token(token)
+        if not found:
+            Attempt.create({"ip_address": ip_address, "kind": "link"})
+            return None, self._l10n_fr_urssaf_page("invalid", status=403)
+        return found, None
+
+    def _l10n_fr_urssaf_lang(self, partner):
+        """The page in the customer's language, unless the footer's language
+        selector (or an earlier visit) chose one."""
+        if not request.httprequest.cookies.get("frontend_lang") and partner.lang:
+            request.update_context(lang=partner.lang)
+            request.future_response.set_cookie("frontend_lang", partner.lang)
+
+    def _l10n_fr_urssaf_page(self, problem, status=200, **values):
+        return request.render(
+            "l10n_fr_urssaf_avance_immediate.portal_registration",
+            {"problem": problem, **values},
+            status=status,
+        )
+
+    @http.route(
+        "/urssaf/registration/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def l10n_fr_urssaf_registration(self, token, **form):
+        found, page = self._l10n_fr_urssaf_open(token)
+        if page:
+            return page
+        partner, company, sender = found
+        self._l10n_fr_urssaf_lang(partner)
+        # As superuser: the link grants this customer's form, nothing else.
+        partner = request.env["res.partner"].sudo().browse(partner.id)
+        partner = partner.with_company(company)
+        registered = (
+            partner.l10n_fr_urssaf_customer_id and not partner.l10n_fr_urssaf_elsewhere
+        )
+        errors, choices = {}, []
+        values = partner._l10n_fr_urssaf_portal_form()
+        if request.httprequest.method == "POST" and not registered:
+            ip_address = request.httprequest.remote_addr
+            Attempt = self._l10n_fr_urssaf_attempts()
+            if Attempt._l10n_fr_urssaf_too_many(ip_address, partner):
+                return self._l10n_fr_urssaf_page("too_many", status=429)
+            Attempt.create(
+                {"ip_address": ip_address, "partner_id": partner.id, "kind": "form"}
+            )
+            errors, choices = partner._l10n_fr_urssaf_portal_submit(
+                form, company, sender, ip_address
+            )
+            if not errors:
+                return request.redirect(request.httprequest.path, code=303)
+            values.update({key: form.get(key, "") for key in values})
+        level, status = partner._l10n_fr_urssaf_portal_status()
+        return self._l10n_fr_urssaf_page(
+            None,
+            status=400 if errors else 200,
+            partner=partner,
+            res_company=company,
+            provider=company,
+            registered=registered,
+            level=level,
+            status_text=status,
+            values=values,
+            errors=errors,
+            choices=choices,
+            masked_iban=partner._l10n_fr_urssaf_masked_iban(),
+            consent_text=partner._l10n_fr_urssaf_consent_text(company),
+            countries=request.env["res.country"].sudo().search([]),
+            street_letters=partner._fields["l10n_fr_urssaf_street_letter"].selection,
+            road_types=partner._fields["l10n_fr_urssaf_road_type"].selection,
+        )
+
+    @http.route(
+        "/urssaf/registration/<string:token>/communes",
+        type="json",
+        auth="public",
+    )
+    def l10n_fr_urssaf_registration_communes(self, token, term=""):
+        """Birth communes matching a name or postal code, for the form."""
+        found, page = self._l10n_fr_urssaf_open(token)
+        if page or len(term or "") < 2:
+            return []
+        Commune = request.env["l10n.fr.urssaf.commune"].sudo()
+        return [name for _id, name in Commune.name_search(term, limit=10)]

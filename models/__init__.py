@@ -11,5 +11,7 @@ from . import res_company
 from . import res_company_demo
 from . import res_config_settings
 from . import res_partner
+from . import l10n_fr_urssaf_consent
+from . import res_partner_portal
 from . import report_test_book
 from . import l10n_fr_urssaf_tax_statement

@@ -39,12 +39,12 @@ def run_guarded(records, work, on_failure):
                 on_failure(record, exc)
 
 
-def check_urssaf_owned(records, vals, owned):
+def check_urssaf_owned(records, vals, owned, message=None):
     """Refuse a change of fields only Urssaf's answers set, unless it comes
     from the addon's own code, which writes them as superuser: neither a user,
     an import nor an RPC script may change them. Writing the value a record
     already has (a contact merge, an import of unchanged columns) is no
-    change."""
+    change. ``message`` (with ``%(fields)s``) says who sets them instead."""
     if records.env.su:
         return
     # No records: a create, whose values are all new.
@@ -61,13 +61,11 @@ def check_urssaf_owned(records, vals, owned):
         labels = ", ".join(
             records._fields[name]._description_string(env) for name in changed
         )
-        raise AccessError(
-            env._(
-                "%(fields)s: set from Urssaf's answers only, never by hand or "
-                "by an import.",
-                fields=labels,
-            )
+        message = message or env._(
+            "%(fields)s: set from Urssaf's answers only, never by hand or by an "
+            "import."
         )
+        raise AccessError(message % {"fields": labels})
 
 
 def _differs(record, name, value):

@@ -102,6 +102,12 @@ class ResCompany(models.Model):
         help="Gets the avance immédiate to-dos (refusals, payouts to book, faults) "
         "of invoices and customers without a salesperson.",
     )
+    l10n_fr_urssaf_portal_auto_register = fields.Boolean(
+        string="Register Portal Forms Automatically",
+        help="A customer who completes the registration form of the portal is "
+        "registered with Urssaf at once; otherwise a to-do asks you to check the "
+        "details and register the customer.",
+    )
     l10n_fr_urssaf_cancellation_email = fields.Char(
         string="Urssaf Cancellation Address",
         default="avance-immediate@urssaf.fr",

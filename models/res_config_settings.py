@@ -50,6 +50,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.l10n_fr_urssaf_responsible_id", readonly=False
     )
 
+    l10n_fr_urssaf_portal_auto_register = fields.Boolean(
+        related="company_id.l10n_fr_urssaf_portal_auto_register", readonly=False
+    )
     l10n_fr_urssaf_cancellation_email = fields.Char(
         related="company_id.l10n_fr_urssaf_cancellation_email", readonly=False
     )

@@ -125,6 +125,8 @@ RECHECK_FIELDS = {
 LINK_RETRY = timedelta(minutes=15)
 LATER = (UrssafTemporaryError, UrssafAuthError, UrssafOutcomeUnknownError)
 CRON_CHECK_LINKS = "l10n_fr_urssaf_avance_immediate.ir_cron_check_links"
+# To-do of a customer who completed the portal form: done once registered.
+PORTAL_ACTIVITY = "l10n_fr_urssaf_avance_immediate.mail_activity_type_portal"
 
 
 def _fold(name):
@@ -813,33 +815,9 @@ class ResPartner(models.Model):
                     "it by name in the Avance immédiate tab."
                 )
             )
-        commune = self.l10n_fr_urssaf_birth_commune_id
-        if self.l10n_fr_urssaf_born_in_france and commune:
-            try:
-                insee.check_birth_commune(commune.code, self.l10n_fr_urssaf_birth_date)
-            except insee.UnknownCommuneError:
-                problems.append(
-                    self.env._(
-                        "Birth commune: %(commune)s is not a commune INSEE knows; "
-                        "choose it again by name.",
-                        commune=commune.display_name,
-                    )
-                )
-            except insee.CommuneDateError as exc:
-                suggestion = commune.search(
-                    [("code", "=", exc.suggestion.code if exc.suggestion else False)],
-                    limit=1,
-                )
-                problems.append(
-                    self.env._(
-                        "Birth commune: %(commune)s did not exist on %(date)s; choose "
-                        "%(suggestion)s, the commune at that date.",
-                        commune=commune.display_name,
-                        date=format_date(self.env, self.l10n_fr_urssaf_birth_date),
-                        suggestion=suggestion.display_name
-                        or self.env._("the commune of that time"),
-                    )
-                )
+        problem = self._l10n_fr_urssaf_birth_commune_problem()
+        if problem:
+            problems.append(problem)
         found = validate_customer_payload(
             build_customer_payload(self._l10n_fr_urssaf_customer())
         )
@@ -848,13 +826,45 @@ class ResPartner(models.Model):
         )
         # Told once, with where to fix them, by the bank problems.
         replaced = (BANK_BIC,) if self.l10n_fr_urssaf_bank_account_id else BANK_PATHS
-        french = (self.env.lang or "").startswith("fr")
         problems += [
-            problem.message_fr if french else problem.message_en
+            self._l10n_fr_urssaf_problem_text(problem)
             for problem in found
             if problem.path not in replaced
         ]
         return problems + bank_problems
+
+    def _l10n_fr_urssaf_problem_text(self, problem):
+        """A validator's problem in the user's language."""
+        french = (self.env.lang or "").startswith("fr")
+        return problem.message_fr if french else problem.message_en
+
+    def _l10n_fr_urssaf_birth_commune_problem(self):
+        """Why INSEE would not know the birth commune at the birth date."""
+        commune = self.l10n_fr_urssaf_birth_commune_id
+        if not self.l10n_fr_urssaf_born_in_france or not commune:
+            return None
+        try:
+            insee.check_birth_commune(commune.code, self.l10n_fr_urssaf_birth_date)
+        except insee.UnknownCommuneError:
+            return self.env._(
+                "Birth commune: %(commune)s is not a commune INSEE knows; "
+                "choose it again by name.",
+                commune=commune.display_name,
+            )
+        except insee.CommuneDateError as exc:
+            suggestion = commune.search(
+                [("code", "=", exc.suggestion.code if exc.suggestion else False)],
+                limit=1,
+            )
+            return self.env._(
+                "Birth commune: %(commune)s did not exist on %(date)s; choose "
+                "%(suggestion)s, the commune at that date.",
+                commune=commune.display_name,
+                date=format_date(self.env, self.l10n_fr_urssaf_birth_date),
+                suggestion=suggestion.display_name
+                or self.env._("the commune of that time"),
+            )
+        return None
 
     def _l10n_fr_urssaf_bank_problems(self, paths):
         """The bank account's problems the validator cannot word (where to
@@ -1006,6 +1016,7 @@ class ResPartner(models.Model):
                 "l10n_fr_urssaf_reminded": False,
             }
         )
+        self.sudo().activity_feedback([PORTAL_ACTIVITY])
 
     def _l10n_fr_urssaf_recover_registration(self, client, company, email, exc):
         """After a lost answer or "already linked", find the link by the

@@ -38,3 +38,5 @@ from . import test_ceilings
 from . import test_tour_ceilings
 from . import test_tax_statement
 from . import test_tour_tax_statement
+from . import test_portal_registration
+from . import test_tour_portal_registration

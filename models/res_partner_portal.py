@@ -1,0 +1,483 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The customer's own registration form in the portal, reached by a signed
+link the provider e-mails."""
+
+import binascii
+import json
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date, hash_sign, verify_hash_signed
+
+from ..lib import codes
+from ..lib.formats import urssaf_date
+from ..lib.payload import build_customer_payload, normalize_bank_code
+from ..lib.validators import validate_customer_payload
+from .guard import check_urssaf_owned
+from .res_partner import FRANCE_ISO_CODES, IDENTITY_GROUP, PORTAL_ACTIVITY
+
+_logger = logging.getLogger(__name__)
+
+TOKEN_SCOPE = "l10n_fr_urssaf_registration"
+# As the mail template says.
+LINK_DAYS = 30
+# Bump when the consent text changes: each consent keeps the version it saw.
+CONSENT_VERSION = "2026-12"
+COMMUNE_CHOICES = 8
+PORTAL_TEMPLATE = "l10n_fr_urssaf_avance_immediate.mail_template_portal_registration"
+# Form inputs, in the order they are shown: the partner field each one fills.
+FORM_FIELDS = {
+    "civility": "l10n_fr_urssaf_civility",
+    "birth_name": "l10n_fr_urssaf_birth_name",
+    "usage_name": "l10n_fr_urssaf_usage_name",
+    "first_names": "l10n_fr_urssaf_first_names",
+    "birth_date": "l10n_fr_urssaf_birth_date",
+    "birth_country_id": "l10n_fr_urssaf_birth_country_id",
+    "birth_commune": "l10n_fr_urssaf_birth_commune_id",
+    "street_number": "l10n_fr_urssaf_street_number",
+    "street_letter": "l10n_fr_urssaf_street_letter",
+    "road_type": "l10n_fr_urssaf_road_type",
+    "road_name": "l10n_fr_urssaf_road_name",
+    "address_complement": "l10n_fr_urssaf_address_complement",
+    "locality": "l10n_fr_urssaf_locality",
+    "zip": "zip",
+    "city": "city",
+    "mobile": "mobile",
+    "email": "email",
+    "iban": "l10n_fr_urssaf_iban",
+    "bic": "l10n_fr_urssaf_bank_id",
+}
+SPLIT_FIELDS = (
+    "street_number",
+    "street_letter",
+    "road_type",
+    "road_name",
+    "address_complement",
+)
+# The form input where a problem at a payload path is shown (the longest
+# matching path wins; the rest goes above the form).
+PATH_INPUTS = {
+    "civilite": "civility",
+    "nomNaissance": "birth_name",
+    "nomUsage": "usage_name",
+    "prenoms": "first_names",
+    "dateNaissance": "birth_date",
+    "lieuNaissance": "birth_commune",
+    "lieuNaissance.codePaysNaissance": "birth_country_id",
+    "numeroTelephonePortable": "mobile",
+    "adresseMail": "email",
+    "adressePostale": "road_name",
+    "adressePostale.numeroVoie": "street_number",
+    "adressePostale.lettreVoie": "street_letter",
+    "adressePostale.codeTypeVoie": "road_type",
+    "adressePostale.complement": "address_complement",
+    "adressePostale.lieuDit": "locality",
+    "adressePostale.libelleCommune": "city",
+    "adressePostale.codeCommune": "city",
+    "adressePostale.codePostal": "zip",
+    "adressePostale.codePays": "city",
+    "coordonneeBancaire": "iban",
+    "coordonneeBancaire.bic": "bic",
+}
+
+
+class _Refused(Exception):
+    """The form has problems: its changes are rolled back."""
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    l10n_fr_urssaf_consent_id = fields.Many2one(
+        "l10n.fr.urssaf.consent",
+        string="Avance Immédiate Consent",
+        readonly=True,
+        copy=False,
+        groups=IDENTITY_GROUP,
+        help="Given by the customer with the registration form of the portal.",
+    )
+
+    def write(self, vals):
+        check_urssaf_owned(
+            self,
+            vals,
+            ("l10n_fr_urssaf_consent_id",),
+            self.env._("%(fields)s: given by the customer in the portal only."),
+        )
+        return super().write(vals)
+
+    # -------------------------------------------------------------- the link
+
+    def action_l10n_fr_urssaf_send_portal_link(self):
+        """Open the mail composer with the registration link for each customer."""
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
+        _ = self.env._
+        unfit = self.filtered(
+            lambda p: p.is_company
+            or (p.l10n_fr_urssaf_customer_id and not p.l10n_fr_urssaf_elsewhere)
+        )
+        if unfit:
+            raise UserError(
+                _(
+                    "Already registered with Urssaf, or a company: %(customers)s. "
+                    "Leave them out of the selection.",
+                    customers=", ".join(unfit.mapped("display_name")),
+                )
+            )
+        no_email = self.filtered(lambda p: not p.email)
+        if no_email:
+            raise UserError(
+                _(
+                    "Enter the e-mail address of %(customers)s first: the link is "
+                    "sent there.",
+                    customers=", ".join(no_email.mapped("display_name")),
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send the registration link"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": self.ids,
+                "default_template_id": self.env.ref(PORTAL_TEMPLATE).id,
+                "default_composition_mode": "comment",
+            },
+        }
+
+    def _l10n_fr_urssaf_portal_url(self):
+        """The customer's registration link, signed for this customer, the
+        provider company and the sender, valid LINK_DAYS days."""
+        self.ensure_one()
+        self.check_access("write")
+        payload = [self.id, self._l10n_fr_urssaf_provider().id, self.env.uid]
+        token = hash_sign(
+            self.sudo().env, TOKEN_SCOPE, payload, expiration=timedelta(days=LINK_DAYS)
+        )
+        return f"{self.get_base_url()}/urssaf/registration/{token}"
+
+    @api.model
+    def _l10n_fr_urssaf_from_portal_token(self, token):
+        """``(partner, company, sender)`` of a valid link (as superuser), or
+        None when the link is unknown, altered or expired."""
+        try:
+            payload = verify_hash_signed(self.sudo().env, TOKEN_SCOPE, token)
+            partner_id, company_id, user_id = payload
+        except (
+            ValueError,
+            TypeError,
+            binascii.Error,
+            UnicodeDecodeError,
+            json.JSONDecodeError,
+        ):
+            return None
+        partner = self.sudo().browse(partner_id).exists()
+        company = self.env["res.company"].sudo().browse(company_id).exists()
+        if not partner or not company or partner.is_company:
+            return None
+        return partner, company, self.env["res.users"].sudo().browse(user_id).exists()
+
+    # ------------------------------------------------------------- the form
+
+    def _l10n_fr_urssaf_portal_form(self):
+        """The form's inputs filled with what the provider knows."""
+        self.ensure_one()
+        values = {key: self[name] for key, name in FORM_FIELDS.items()}
+        values.update(
+            birth_date=values["birth_date"] and values["birth_date"].isoformat(),
+            birth_country_id=values["birth_country_id"].id,
+            birth_commune=values["birth_commune"].display_name,
+            mobile=self.mobile or self.phone,
+            bic=values["bic"].bic,
+            # Shown masked: who holds the link sees no full IBAN.
+            iban="",
+        )
+        return {key: value or "" for key, value in values.items()}
+
+    def _l10n_fr_urssaf_masked_iban(self):
+        number = self.l10n_fr_urssaf_bank_account_id.sanitized_acc_number or ""
+        return number and f"{number[:4]} •••• {number[-4:]}"
+
+    def _l10n_fr_urssaf_portal_commune(self, text):
+        """The birth commune typed (a name, a postal code, or a choice of the
+        list), or none and the communes to choose from."""
+        Commune = self.env["l10n.fr.urssaf.commune"].sudo()
+        text = " ".join((text or "").split())
+        if not text:
+            return Commune, []
+        if not text.isdigit():
+            found = Commune._l10n_fr_urssaf_exact(text, [], 1)
+            if found:
+                return Commune.browse(found[0][0]), []
+        candidates = Commune.name_search(text, limit=COMMUNE_CHOICES)
+        if len(candidates) == 1:
+            return Commune.browse(candidates[0][0]), []
+        return Commune, [name for _id, name in candidates]
+
+    def _l10n_fr_urssaf_portal_values(self, form, errors, choices):
+        """Partner values of the submitted ``form``; what cannot be read
+        goes to ``errors`` (input: message) and ``choices`` (communes)."""
+        _ = self.env._
+        vals = {
+            FORM_FIELDS[key]: (form.get(key) or "").strip() or False
+            for key in (
+                "civility",
+                "birth_name",
+                "usage_name",
+                "first_names",
+                "locality",
+                "zip",
+                "city",
+                "mobile",
+                "email",
+                *SPLIT_FIELDS,
+            )
+        }
+        for key in ("civility", "street_letter", "road_type"):
+            name = FORM_FIELDS[key]
+            if vals[name] not in dict(self._fields[name].selection):
+                vals[name] = False
+        vals["l10n_fr_urssaf_birth_date"] = False
+        if form.get("birth_date"):
+            try:
+                vals["l10n_fr_urssaf_birth_date"] = fields.Date.to_date(
+                    form["birth_date"]
+                )
+            except ValueError:
+                errors["birth_date"] = _(
+                    "Birth date: enter it as on your identity card, e.g. 31/12/1970."
+                )
+        country = (
+            self.env["res.country"]
+            .browse(
+                int(form["birth_country_id"])
+                if (form.get("birth_country_id") or "").isdigit()
+                else 0
+            )
+            .exists()
+        )
+        vals["l10n_fr_urssaf_birth_country_id"] = country.id
+        commune = self.env["l10n.fr.urssaf.commune"]
+        if country.code in FRANCE_ISO_CODES:
+            commune, found = self._l10n_fr_urssaf_portal_commune(
+                form.get("birth_commune")
+            )
+            if found:
+                choices.extend(found)
+                errors["birth_commune"] = _(
+                    "Several communes match: choose yours in the list."
+                )
+            elif not commune:
+                errors["birth_commune"] = _(
+                    "Birth commune: no commune found; type its name as on your "
+                    "birth certificate, or its postal code."
+                )
+        vals["l10n_fr_urssaf_birth_commune_id"] = commune.id
+        if self.country_id.code not in FRANCE_ISO_CODES:
+            vals["country_id"] = self.env.ref("base.fr").id
+        split = [vals[FORM_FIELDS[key]] for key in SPLIT_FIELDS]
+        if split != [self[FORM_FIELDS[key]] or False for key in SPLIT_FIELDS]:
+            # Odoo's address follows the corrected split (invoices print it).
+            number, letter, road_type, road_name, complement = split
+            vals["street"] = (
+                " ".join(
+                    part
+                    for part in (
+                        number,
+                        letter and codes.STREET_LETTERS[letter].lower(),
+                        road_type and codes.ROAD_TYPES[road_type],
+                        road_name,
+                    )
+                    if part
+                )
+                or complement
+            )
+            vals["street2"] = complement if vals["street"] != complement else False
+        iban = (form.get("iban") or "").strip()
+        if iban:
+            vals["l10n_fr_urssaf_iban"] = iban
+        bic = normalize_bank_code(form.get("bic") or "")
+        if bic:
+            vals["l10n_fr_urssaf_bank_id"] = self._l10n_fr_urssaf_bank_for(bic).id
+        elif iban or not self.l10n_fr_urssaf_bank_id:
+            errors["bic"] = _(
+                "BIC: copy it from your bank details (RIB), 8 or 11 characters."
+            )
+        return vals
+
+    def _l10n_fr_urssaf_bank_for(self, bic):
+        Bank = self.env["res.bank"].sudo()
+        return Bank.search([("bic", "=ilike", bic)], limit=1) or Bank.create(
+            {"name": bic, "bic": bic}
+        )
+
+    def _l10n_fr_urssaf_portal_problems(self):
+        """Urssaf's rules on the saved customer, by form input."""
+        problems = {}
+        if self.zip and self.city and not self.l10n_fr_urssaf_commune_id:
+            problems["city"] = self.env._(
+                "City: no commune %(city)s has the postal code %(zip)s; check both, "
+                "as on your mail.",
+                city=self.city,
+                zip=self.zip,
+            )
+        found = validate_customer_payload(
+            build_customer_payload(self._l10n_fr_urssaf_customer())
+        )
+        for problem in found:
+            path = problem.path
+            while path and path not in PATH_INPUTS:
+                path = path.rpartition(".")[0]
+            problems.setdefault(
+                PATH_INPUTS.get(path, "form"),
+                self._l10n_fr_urssaf_problem_text(problem),
+            )
+        commune = self._l10n_fr_urssaf_birth_commune_problem()
+        if commune:
+            problems.setdefault("birth_commune", commune)
+        return problems
+
+    def _l10n_fr_urssaf_consent_text(self, company):
+        return self.env._(
+            "I ask %(provider)s to register me with Urssaf for the avance immédiate "
+            "de crédit d'impôt and to send Urssaf a payment request for each of its "
+            "invoices of services à la personne. I validate or contest each request "
+            "in my particulier.urssaf.fr space within 48 hours (without an answer it "
+            "is validated); Urssaf then pays %(provider)s and debits only my share "
+            "from the bank account above. My details are given to Urssaf for this "
+            "purpose only.",
+            provider=company.name,
+        )
+
+    def _l10n_fr_urssaf_portal_submit(self, form, company, sender, ip_address):
+        """Save the customer's form (as superuser) once Urssaf's rules hold,
+        record the consent and hand the registration to the provider.
+
+        :return: ``(errors, choices)``: messages by input, birth communes to
+            choose from; both empty when saved.
+        """
+        self.ensure_one()
+        errors, choices = {}, []
+        vals = self._l10n_fr_urssaf_portal_values(form, errors, choices)
+        if not form.get("consent"):
+            errors["consent"] = self.env._(
+                "Tick the box to give your consent: without it, %(provider)s cannot "
+                "register you.",
+                provider=company.name,
+            )
+        try:
+            with self.env.cr.savepoint():
+                self.write(vals)
+                errors = {**self._l10n_fr_urssaf_portal_problems(), **errors}
+                if errors:
+                    raise _Refused
+        except _Refused:
+            return errors, choices
+        consent = self.env["l10n.fr.urssaf.consent"].create(
+            {
+                "partner_id": self.id,
+                "company_id": company.id,
+                "consent_date": fields.Datetime.now(),
+                "ip_address": ip_address,
+                "text_version": CONSENT_VERSION,
+                "text": self._l10n_fr_urssaf_consent_text(company),
+                "lang": self.env.lang,
+            }
+        )
+        self.l10n_fr_urssaf_consent_id = consent
+        _logger.info(
+            "Urssaf registration form saved in the portal: partner %s", self.id
+        )
+        self._l10n_fr_urssaf_portal_follow_up(company, sender)
+        return {}, []
+
+    def _l10n_fr_urssaf_portal_follow_up(self, company, sender):
+        """Register the customer now (company setting), else ask a person."""
+        self = self.with_company(company)
+        self._message_log(
+            body=self.env._(
+                "Registration form completed in the portal, consent given (text "
+                "%(version)s).",
+                version=CONSENT_VERSION,
+            )
+        )
+        if self.env["account.move"]._l10n_fr_urssaf_can_commit():
+            # The form and the consent are kept, whatever Urssaf answers next.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        responsible = company._l10n_fr_urssaf_responsible(sender)
+        note = self.env._(
+            "%(customer)s completed the avance immédiate registration form in the "
+            "portal and gave consent: check the details in the Avance immédiate "
+            "tab, then click Register with Urssaf.",
+            customer=self.display_name,
+        )
+        if company.l10n_fr_urssaf_portal_auto_register:
+            try:
+                self.with_user(responsible).action_l10n_fr_urssaf_register()
+                return
+            except UserError as exc:
+                _logger.info(
+                    "Automatic Urssaf registration of partner %s failed", self.id
+                )
+                note = self.env._(
+                    "%(note)s The automatic registration failed: %(reason)s",
+                    note=note,
+                    reason=exc.args[0],
+                )
+        self.activity_schedule(PORTAL_ACTIVITY, user_id=responsible.id, note=note)
+
+    def _l10n_fr_urssaf_portal_status(self):
+        """What the customer's page says of the registration: (level, text)."""
+        self.ensure_one()
+        _ = self.env._
+        registered = (
+            self.l10n_fr_urssaf_customer_id and not self.l10n_fr_urssaf_elsewhere
+        )
+        company = self.l10n_fr_urssaf_company_id
+        state = self.l10n_fr_urssaf_state if registered else "not_registered"
+        if state == "pending":
+            return "info", _(
+                "Urssaf registered you on %(date)s. Check your e-mail from Urssaf "
+                "(sent to %(email)s, look in your spam folder too) and follow its "
+                "link to activate your account on particulier.urssaf.fr: the link "
+                "is valid for 7 days.",
+                date=format_date(
+                    self.env, urssaf_date(self.l10n_fr_urssaf_registration_date)
+                ),
+                email=self.email,
+            )
+        if state == "active":
+            return "success", _(
+                "Your Urssaf account is active. For each invoice of %(provider)s, "
+                "Urssaf asks you to validate the request in your "
+                "particulier.urssaf.fr space within 48 hours; you pay only your "
+                "share.",
+                provider=company.name,
+            )
+        if state == "not_finalised":
+            return "warning", _(
+                "Your Urssaf account is not finalised: log in to "
+                "particulier.urssaf.fr and finish it."
+            )
+        if state in ("blocked", "mandate_expired"):
+            return "danger", _(
+                "Your Urssaf account cannot receive requests from %(provider)s: "
+                "contact %(provider)s.",
+                provider=company.name,
+            )
+        if self.l10n_fr_urssaf_consent_id:
+            return "info", _(
+                "Thank you: your details were received on %(date)s. %(provider)s "
+                "registers you with Urssaf; Urssaf then e-mails you a link to "
+                "activate your account. Until then you can still correct your "
+                "details below.",
+                date=format_date(
+                    self.env, urssaf_date(self.l10n_fr_urssaf_consent_id.consent_date)
+                ),
+                provider=self._l10n_fr_urssaf_provider().name,
+            )
+        return None, None

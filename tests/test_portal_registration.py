@@ -1,0 +1,298 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import re
+from datetime import timedelta
+from html import unescape
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, HttpCase, tagged
+
+from ..models.l10n_fr_urssaf_consent import FORM_LIMIT
+from ..models.res_partner_portal import CONSENT_VERSION
+from .common import SimulatorMixin, customer_values
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+GOOD_IBAN = "FR76 3000 4000 0312 3456 7890 143"
+
+
+class PortalRegistrationCommon(SimulatorMixin, HttpCase):
+    """A customer the provider knows by name and e-mail only, and the link it
+    e-mails them."""
+
+    def setUp(self):
+        super().setUp()
+        self.admin = self.env.ref("base.user_admin")
+        self.company = self.admin.company_id
+        self.customer = self.env["res.partner"].create(
+            {
+                "name": "Jeanne Martin",
+                "email": "jeanne.martin@example.com",
+                "street": "8 rue du Soleil",
+                "zip": "35000",
+                "city": "Rennes",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        self.url = self.link(self.customer)
+
+    def link(self, partner):
+        url = partner.with_user(self.admin)._l10n_fr_urssaf_portal_url()
+        return url.removeprefix(partner.get_base_url())
+
+    def form(self, **values):
+        """What Jeanne types, everything right unless ``values`` says."""
+        return {
+            "civility": "2",
+            "birth_name": "Durand",
+            "usage_name": "Martin",
+            "first_names": "Jeanne Marie",
+            "birth_date": "1980-03-29",
+            "birth_country_id": str(self.env.ref("base.fr").id),
+            "birth_commune": "Rennes",
+            "street_number": "8",
+            "street_letter": "",
+            "road_type": "R",
+            "road_name": "du Soleil",
+            "address_complement": "",
+            "locality": "",
+            "zip": "35000",
+            "city": "Rennes",
+            "mobile": "06 12 34 56 78",
+            "email": "jeanne.martin@example.com",
+            "iban": GOOD_IBAN,
+            "bic": "BNPAFRPP",
+            "consent": "1",
+            **values,
+        }
+
+    def post(self, url=None, csrf=True, **values):
+        """Send the form as the customer's browser does (``csrf``: the page's
+        token, a given one, or none)."""
+        url = url or self.url
+        data = self.form(**values)
+        if csrf is True:
+            csrf = CSRF.search(self.url_open(url).text)[1]
+        if csrf:
+            data["csrf_token"] = csrf
+        return self.url_open(url, data=data, allow_redirects=False)
+
+    def feedback(self, page):
+        """Each input's message in red, by input name."""
+        found = re.findall(r'data-field="(\w+)">([^<]*)<', page.text)
+        return {name: unescape(" ".join(text.split())) for name, text in found}
+
+
+@tagged("post_install", "-at_install")
+class TestPortalLink(PortalRegistrationCommon):
+    def test_link_e_mailed_from_the_customer(self):
+        action = self.customer.with_user(
+            self.admin
+        ).action_l10n_fr_urssaf_send_portal_link()
+        composer = Form(
+            self.env[action["res_model"]]
+            .with_user(self.admin)
+            .with_context(**action["context"])
+        ).save()
+        self.assertIn("/urssaf/registration/", composer.body)
+        composer._action_send_mail()
+        message = self.customer.message_ids[0]
+        self.assertEqual(message.partner_ids, self.customer)
+        link = re.search(r'href="[^"]*(/urssaf/registration/[^"]+)"', message.body)
+        page = self.url_open(link[1])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Avance immédiate de crédit d'impôt", page.text)
+
+    def test_link_for_many_and_refused_for_some(self):
+        paul = self.customer.copy({"name": "Paul Petit", "email": "paul@example.com"})
+        action = (self.customer | paul).action_l10n_fr_urssaf_send_portal_link()
+        self.assertEqual(
+            action["context"]["default_res_ids"], (self.customer | paul).ids
+        )
+        paul.email = False
+        with self.assertRaisesRegex(UserError, "Paul Petit"):
+            (self.customer | paul).action_l10n_fr_urssaf_send_portal_link()
+        firm = self.env["res.partner"].create(
+            {"name": "Firm", "is_company": True, "email": "f@example.com"}
+        )
+        with self.assertRaisesRegex(UserError, "Firm"):
+            firm.action_l10n_fr_urssaf_send_portal_link()
+
+    def test_form_filled_with_what_the_provider_knows(self):
+        self.customer.write(
+            {
+                "l10n_fr_urssaf_birth_name": "Durand",
+                "l10n_fr_urssaf_iban": GOOD_IBAN,
+            }
+        )
+        page = self.url_open(self.url)
+        self.assertIn('value="Durand"', page.text)
+        self.assertIn('value="du Soleil"', page.text)
+        # Who holds the link sees no full IBAN.
+        self.assertNotIn("3456", page.text)
+        self.assertIn("FR76 •••• 0143", page.text)
+
+    def test_expired_altered_or_another_customers_link_refused(self):
+        with freeze_time(fields.Datetime.now() - timedelta(days=31)):
+            expired = self.link(self.customer)
+        paul = self.env["res.partner"].create(
+            customer_values(self.env, name="Paul Petit", email="paul@example.com")
+        )
+        # Jeanne's link with Paul's id put in: the signature no longer holds.
+        token = self.url.rsplit("/", 1)[1]
+        raw = base64.urlsafe_b64decode(token + "===")
+        forged = raw.replace(f"[{self.customer.id},".encode(), f"[{paul.id},".encode())
+        forged_url = "/urssaf/registration/" + base64.urlsafe_b64encode(
+            forged
+        ).decode().rstrip("=")
+        for url in (expired, forged_url, "/urssaf/registration/nonsense"):
+            with self.subTest(url=url[:40]):
+                page = self.url_open(url)
+                self.assertEqual(page.status_code, 403)
+                self.assertIn("This link is unknown or has expired", page.text)
+                self.assertNotIn("Petit", page.text)
+        # Jeanne's own link shows and changes Jeanne only, whatever is posted.
+        response = self.post(partner_id=str(paul.id), birth_name="Durand")
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(paul.l10n_fr_urssaf_birth_name, "Durand")  # unchanged
+        self.assertFalse(paul.l10n_fr_urssaf_consent_id)
+        self.assertTrue(self.customer.l10n_fr_urssaf_consent_id)
+
+    def test_csrf_token_required(self):
+        response = self.post(csrf=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.customer.l10n_fr_urssaf_birth_name)
+        self.assertFalse(self.customer.l10n_fr_urssaf_consent_id)
+
+    def test_rate_limited(self):
+        Attempt = self.env["l10n.fr.urssaf.portal.attempt"]
+        for _i in range(FORM_LIMIT):
+            self.assertEqual(self.post(first_names="").status_code, 400)
+        response = self.post()
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Too many attempts", response.text)
+        self.assertFalse(self.customer.l10n_fr_urssaf_consent_id)
+        # An hour later the customer may try again; stale attempts are dropped.
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=61)):
+            Attempt._gc_attempts()
+        self.assertFalse(Attempt.search([("partner_id", "=", self.customer.id)]))
+        self.assertEqual(self.post().status_code, 303)
+        # Guessing links from one address is cut short too.
+        for _i in range(30):
+            self.url_open("/urssaf/registration/guess")
+        self.assertEqual(self.url_open(self.url).status_code, 429)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalForm(PortalRegistrationCommon):
+    def test_same_rules_and_messages_as_the_back_office(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        response = self.post(
+            first_names="",
+            email="jeanne+soin@example.com",
+            iban="FR76 3000 4000 0312 3456 7890 144",
+            birth_commune="Nulle Part",
+            road_type="",
+            consent="",
+        )
+        self.assertEqual(response.status_code, 400)
+        messages = self.feedback(response)
+        self.assertEqual(
+            messages["first_names"], "Prénoms : information obligatoire, à renseigner."
+        )
+        self.assertIn("Adresse e-mail :", messages["email"])
+        self.assertIn("+", messages["email"])
+        self.assertIn("IBAN : la clé de contrôle ne correspond pas", messages["iban"])
+        self.assertIn("birth_commune", messages)
+        self.assertIn("Type de voie", messages["road_type"])
+        self.assertIn("consent", messages)
+        # Typed values are given back, nothing is saved.
+        self.assertIn('value="jeanne+soin@example.com"', response.text)
+        self.assertFalse(self.customer.l10n_fr_urssaf_birth_name)
+        self.assertFalse(self.customer.bank_ids)
+        self.assertEqual(self.customer.email, "jeanne.martin@example.com")
+
+    def test_birth_commune_by_name_or_postal_code(self):
+        response = self.post(birth_commune="35590")  # four communes
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(
+            'id="o_l10n_fr_urssaf_birth_commune" name="birth_commune">', response.text
+        )
+        self.assertIn("Several communes match", response.text)
+        shown = re.findall(r'<option value="([^"]*Hermitage[^"]*)"', response.text)
+        self.assertTrue(shown)
+        self.assertEqual(self.post(birth_commune=unescape(shown[0])).status_code, 303)
+        self.assertEqual(
+            self.customer.l10n_fr_urssaf_birth_commune_id.name, "L'Hermitage"
+        )
+        communes = self.make_jsonrpc_request(self.url + "/communes", {"term": "Renne"})
+        self.assertTrue(communes[0].startswith("Rennes (35) 35238"))
+
+    def test_saved_with_the_consent_and_handed_to_the_provider(self):
+        self.company.l10n_fr_urssaf_responsible_id = self.admin
+        response = self.post(street_letter="B", road_name="du Grand Soleil")
+        self.assertEqual(response.status_code, 303)
+        customer = self.customer
+        self.assertEqual(customer.l10n_fr_urssaf_birth_name, "Durand")
+        self.assertEqual(customer.l10n_fr_urssaf_birth_commune_id.code, "35238")
+        # Odoo's address follows the corrected split.
+        self.assertEqual(customer.street, "8 bis Rue du Grand Soleil")
+        self.assertEqual(customer.l10n_fr_urssaf_street_letter, "B")
+        self.assertEqual(customer.l10n_fr_urssaf_bank_id.bic, "BNPAFRPP")
+        self.assertEqual(customer.l10n_fr_urssaf_iban, GOOD_IBAN)
+        consent = customer.l10n_fr_urssaf_consent_id
+        self.assertEqual(consent.ip_address, "127.0.0.1")
+        self.assertEqual(consent.text_version, CONSENT_VERSION)
+        self.assertEqual(consent.company_id, self.company)
+        self.assertIn(self.company.name, consent.text)
+        self.assertFalse(customer._l10n_fr_urssaf_registration_problems())
+        activity = customer.activity_ids
+        self.assertEqual(activity.user_id, self.admin)
+        self.assertIn("click Register with Urssaf", activity.note)
+        page = self.url_open(self.url)
+        self.assertIn("your details were received", page.text)
+        csrf = CSRF.search(page.text)[1]
+        # Kept as given; set by the portal only.
+        with self.assertRaises(AccessError):
+            consent.with_user(self.admin).write({"ip_address": "10.0.0.1"})
+        with self.assertRaises(AccessError):
+            consent.unlink()
+        other = self.env["res.partner"].create({"name": "Other"})
+        with self.assertRaises(AccessError):
+            other.with_user(self.admin).write({"l10n_fr_urssaf_consent_id": consent.id})
+
+        # The provider registers in one click: the to-do is done.
+        customer.with_user(self.admin).action_l10n_fr_urssaf_register()
+        self.assertEqual(customer.l10n_fr_urssaf_state, "pending")
+        self.assertFalse(customer.activity_ids)
+        page = self.url_open(self.url)
+        self.assertIn("Check your e-mail from Urssaf", page.text)
+        self.assertNotIn("<form", page.text.split("o_l10n_fr_urssaf_status")[1])
+        # Registered: the form is closed.
+        self.post(csrf=csrf, birth_name="Autre")
+        self.assertEqual(customer.l10n_fr_urssaf_birth_name, "Durand")
+
+    def test_registered_at_once_when_the_company_says_so(self):
+        self.company.l10n_fr_urssaf_portal_auto_register = True
+        self.assertEqual(self.post().status_code, 303)
+        self.assertEqual(self.customer.l10n_fr_urssaf_state, "pending")
+        self.assertTrue(self.customer.l10n_fr_urssaf_customer_id)
+        self.assertFalse(self.customer.activity_ids)
+        self.assertIn("Check your e-mail from Urssaf", self.url_open(self.url).text)
+
+    def test_automatic_registration_refused_goes_to_a_person(self):
+        self.company.l10n_fr_urssaf_portal_auto_register = True
+        self.patch(
+            type(self.customer),
+            "_l10n_fr_urssaf_send_registration",
+            lambda partner, client, company: "Urssaf is closed for the test.",
+        )
+        self.assertEqual(self.post().status_code, 303)
+        self.assertFalse(self.customer.l10n_fr_urssaf_customer_id)
+        note = self.customer.activity_ids.note
+        self.assertIn("automatic registration failed", note)
+        self.assertIn("Urssaf is closed for the test.", note)
+        self.assertTrue(self.customer.l10n_fr_urssaf_consent_id)
