@@ -90,7 +90,11 @@ class UrssafPortalRegistration(http.Controller):
     def _l10n_fr_urssaf_lang(self, partner):
         """The page in the customer's language, unless the footer's language
         selector (or an earlier visit) chose one."""
-        if not request.httprequest.cookies.get("frontend_lang") and partner.lang:
+        installed = dict(request.env["res.lang"].get_installed())
+        if (
+            not request.httprequest.cookies.get("frontend_lang")
+            and partner.lang in installed
+        ):
             request.update_context(lang=partner.lang)
             request.future_response.set_cookie("frontend_lang", partner.lang)
 
@@ -118,12 +122,13 @@ class UrssafPortalRegistration(http.Controller):
         # As superuser: the link grants this customer's form, nothing else.
         partner = request.env["res.partner"].sudo().browse(partner.id)
         partner = partner.with_company(company)
-        registered = (
+        # Registered, or sent through this link: the status only.
+        closed = partner._l10n_fr_urssaf_portal_done() or (
             partner.l10n_fr_urssaf_customer_id and not partner.l10n_fr_urssaf_elsewhere
         )
         errors, choices = {}, []
         values = partner._l10n_fr_urssaf_portal_form()
-        if request.httprequest.method == "POST" and not registered:
+        if request.httprequest.method == "POST" and not closed:
             ip_address = request.httprequest.remote_addr
             Attempt = self._l10n_fr_urssaf_attempts()
             if Attempt._l10n_fr_urssaf_too_many(ip_address, partner):
@@ -144,7 +149,8 @@ class UrssafPortalRegistration(http.Controller):
             partner=partner,
             res_company=company,
             provider=company,
-            registered=registered,
+            closed=closed,
+            email_locked=bool(partner.user_ids),
             level=level,
             status_text=status,
             values=values,
@@ -165,7 +171,7 @@ class UrssafPortalRegistration(http.Controller):
     def l10n_fr_urssaf_registration_communes(self, token, term=""):
         """Birth communes matching a name or postal code, for the form."""
         found, page = self._l10n_fr_urssaf_open(token)
-        if page or len(term or "") < 2:
+        if page or not 2 <= len(term or "") <= 64:
             return []
         Commune = request.env["l10n.fr.urssaf.commune"].sudo()
         return [name for _id, name in Commune.name_search(term, limit=10)]

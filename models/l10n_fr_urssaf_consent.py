@@ -33,9 +33,13 @@ class L10nFrUrssafConsent(models.Model):
     )
     consent_date = fields.Datetime(string="Given On", required=True, readonly=True)
     ip_address = fields.Char(string="IP Address", readonly=True)
-    text_version = fields.Char(string="Text Version", required=True, readonly=True)
+    text_version = fields.Char(required=True, readonly=True)
     text = fields.Text(string="Text Accepted", required=True, readonly=True)
     lang = fields.Char(string="Language", readonly=True)
+    # Which link the form came through (the partner's nonce when it was sent).
+    link_nonce = fields.Char(
+        string="Registration Link Key", readonly=True, groups="base.group_system"
+    )
 
     @api.depends("consent_date", "ip_address", "text_version")
     @api.depends_context("lang", "tz")
@@ -49,7 +53,9 @@ class L10nFrUrssafConsent(models.Model):
             )
 
     def write(self, vals):
-        raise AccessError(self.env._("A consent is kept as the customer gave it."))
+        if vals:
+            raise AccessError(self.env._("A consent is kept as the customer gave it."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -5,18 +5,27 @@ link the provider e-mails."""
 import binascii
 import json
 import logging
+import secrets
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import format_date, hash_sign, verify_hash_signed
 
 from ..lib import codes
 from ..lib.formats import urssaf_date
 from ..lib.payload import build_customer_payload, normalize_bank_code
-from ..lib.validators import validate_customer_payload
+from ..lib.validators import BIC_RE, validate_customer_payload
 from .guard import check_urssaf_owned
-from .res_partner import FRANCE_ISO_CODES, IDENTITY_GROUP, PORTAL_ACTIVITY
+from .res_partner import (
+    CRON_BATCH_SIZE,
+    FRANCE_ISO_CODES,
+    IDENTITY_GROUP,
+    PORTAL_ACTIVITY,
+)
+from .ui import notification
 
 _logger = logging.getLogger(__name__)
 
@@ -83,6 +92,10 @@ PATH_INPUTS = {
 }
 
 
+PORTAL_OWNED_FIELDS = ("l10n_fr_urssaf_consent_id", "l10n_fr_urssaf_portal_register")
+CRON_PORTAL = "l10n_fr_urssaf_avance_immediate.ir_cron_portal_register"
+
+
 class _Refused(Exception):
     """The form has problems: its changes are rolled back."""
 
@@ -90,39 +103,77 @@ class _Refused(Exception):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    l10n_fr_urssaf_consent_ids = fields.One2many(
+        "l10n.fr.urssaf.consent",
+        "partner_id",
+        string="Avance Immédiate Consents",
+        readonly=True,
+        groups=IDENTITY_GROUP,
+    )
     l10n_fr_urssaf_consent_id = fields.Many2one(
         "l10n.fr.urssaf.consent",
         string="Avance Immédiate Consent",
+        compute="_compute_l10n_fr_urssaf_consent",
+        store=True,
+        groups=IDENTITY_GROUP,
+        help="The last one the customer gave with the registration form of the "
+        "portal.",
+    )
+    # The current link's: sending a new link revokes the earlier ones.
+    l10n_fr_urssaf_portal_nonce = fields.Char(
+        string="Registration Link Key", copy=False, groups="base.group_system"
+    )
+    l10n_fr_urssaf_portal_register = fields.Boolean(
+        string="Portal Form to Register",
         readonly=True,
         copy=False,
-        groups=IDENTITY_GROUP,
-        help="Given by the customer with the registration form of the portal.",
+        help="Completed in the portal, to register in the background (setting "
+        "Register portal forms automatically).",
     )
 
-    def write(self, vals):
+    @api.depends("l10n_fr_urssaf_consent_ids")
+    def _compute_l10n_fr_urssaf_consent(self):
+        for partner in self:
+            partner.l10n_fr_urssaf_consent_id = partner.l10n_fr_urssaf_consent_ids[:1]
+
+    def _l10n_fr_urssaf_check_portal_owned(self, vals):
         check_urssaf_owned(
             self,
             vals,
-            ("l10n_fr_urssaf_consent_id",),
-            self.env._("%(fields)s: given by the customer in the portal only."),
+            PORTAL_OWNED_FIELDS,
+            self.env._("%(fields)s: set by the customer's form in the portal only."),
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._l10n_fr_urssaf_check_portal_owned(
+                {name: value for name, value in vals.items() if value}
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._l10n_fr_urssaf_check_portal_owned(vals)
         return super().write(vals)
 
     # -------------------------------------------------------------- the link
 
     def action_l10n_fr_urssaf_send_portal_link(self):
-        """Open the mail composer with the registration link for each customer."""
+        """E-mail each customer a new registration link (the earlier ones stop
+        working). Sent with the template, never posted in the chatter: whoever
+        reads the contact must not hold the link."""
         self.env["res.company"]._l10n_fr_urssaf_check_user()
+        self.check_access("write")
         _ = self.env._
         unfit = self.filtered(
-            lambda p: p.is_company
+            lambda p: not p._l10n_fr_urssaf_portal_fit()
             or (p.l10n_fr_urssaf_customer_id and not p.l10n_fr_urssaf_elsewhere)
         )
         if unfit:
             raise UserError(
                 _(
-                    "Already registered with Urssaf, or a company: %(customers)s. "
-                    "Leave them out of the selection.",
+                    "Already registered with Urssaf, a company or a user of this "
+                    "database: %(customers)s. Leave them out of the selection.",
                     customers=", ".join(unfit.mapped("display_name")),
                 )
             )
@@ -135,38 +186,71 @@ class ResPartner(models.Model):
                     customers=", ".join(no_email.mapped("display_name")),
                 )
             )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Send the registration link"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": "res.partner",
-                "default_res_ids": self.ids,
-                "default_template_id": self.env.ref(PORTAL_TEMPLATE).id,
-                "default_composition_mode": "comment",
-            },
-        }
+        template = self.env.ref(PORTAL_TEMPLATE)
+        for partner in self:
+            partner.sudo().l10n_fr_urssaf_portal_nonce = secrets.token_urlsafe(12)
+            template.send_mail(
+                partner.id,
+                email_layout_xmlid="mail.mail_notification_light",
+                # Off the contact's messages: readable by the administrators only.
+                email_values={"model": False, "res_id": False},
+            )
+            partner._message_log(
+                body=_(
+                    "Urssaf registration link e-mailed to %(email)s, valid for "
+                    "%(days)s days; earlier links no longer work.",
+                    email=partner.email,
+                    days=LINK_DAYS,
+                )
+            )
+        if len(self) == 1:
+            message = _(
+                "Registration link e-mailed to %(customer)s.", customer=self.name
+            )
+        else:
+            message = _("%(count)s registration links e-mailed.", count=len(self))
+        return notification(self.env, _("Registration links"), message, "success")
+
+    def _l10n_fr_urssaf_portal_fit(self):
+        """Whether a registration link may be made for this contact: a person,
+        active, not a user of the back office (whose e-mail the form could
+        change)."""
+        self.ensure_one()
+        return (
+            self.active
+            and not self.is_company
+            and not self.sudo().user_ids.filtered(lambda user: not user.share)
+        )
 
     def _l10n_fr_urssaf_portal_url(self):
         """The customer's registration link, signed for this customer, the
-        provider company and the sender, valid LINK_DAYS days."""
+        provider company, the sender and the last link sent, valid LINK_DAYS
+        days."""
         self.ensure_one()
+        self.env["res.company"]._l10n_fr_urssaf_check_user()
         self.check_access("write")
-        payload = [self.id, self._l10n_fr_urssaf_provider().id, self.env.uid]
+        partner = self.sudo()
+        if not partner.l10n_fr_urssaf_portal_nonce:
+            partner.l10n_fr_urssaf_portal_nonce = secrets.token_urlsafe(12)
+        payload = [
+            self.id,
+            self._l10n_fr_urssaf_provider().id,
+            self.env.uid,
+            partner.l10n_fr_urssaf_portal_nonce,
+        ]
         token = hash_sign(
-            self.sudo().env, TOKEN_SCOPE, payload, expiration=timedelta(days=LINK_DAYS)
+            partner.env, TOKEN_SCOPE, payload, expiration=timedelta(days=LINK_DAYS)
         )
         return f"{self.get_base_url()}/urssaf/registration/{token}"
 
     @api.model
     def _l10n_fr_urssaf_from_portal_token(self, token):
         """``(partner, company, sender)`` of a valid link (as superuser), or
-        None when the link is unknown, altered or expired."""
+        None when the link is unknown, altered, expired or replaced, or its
+        customer no longer fits."""
         try:
             payload = verify_hash_signed(self.sudo().env, TOKEN_SCOPE, token)
-            partner_id, company_id, user_id = payload
+            partner_id, company_id, user_id, nonce = payload
         except (
             ValueError,
             TypeError,
@@ -177,9 +261,23 @@ class ResPartner(models.Model):
             return None
         partner = self.sudo().browse(partner_id).exists()
         company = self.env["res.company"].sudo().browse(company_id).exists()
-        if not partner or not company or partner.is_company:
+        if (
+            not partner
+            or not company
+            or not partner._l10n_fr_urssaf_portal_fit()
+            or partner.l10n_fr_urssaf_portal_nonce != nonce
+            # Now another company's customer.
+            or (partner.l10n_fr_urssaf_company_id or partner.company_id or company)
+            != company
+        ):
             return None
         return partner, company, self.env["res.users"].sudo().browse(user_id).exists()
+
+    def _l10n_fr_urssaf_portal_done(self):
+        """Whether the customer sent the form through the current link: it
+        then shows the status only, until a new link is sent."""
+        consent = self.l10n_fr_urssaf_consent_id
+        return bool(consent) and consent.link_nonce == self.l10n_fr_urssaf_portal_nonce
 
     # ------------------------------------------------------------- the form
 
@@ -277,8 +375,16 @@ class ResPartner(models.Model):
                     "birth certificate, or its postal code."
                 )
         vals["l10n_fr_urssaf_birth_commune_id"] = commune.id
-        if self.country_id.code not in FRANCE_ISO_CODES:
+        if self.user_ids:
+            # A user's e-mail: changed from the user's account only.
+            del vals["email"]
+        if not self.country_id:
             vals["country_id"] = self.env.ref("base.fr").id
+        elif self.country_id.code not in FRANCE_ISO_CODES:
+            errors["city"] = _(
+                "Urssaf takes an address in France only: ask %(provider)s.",
+                provider=self._l10n_fr_urssaf_provider().name,
+            )
         split = [vals[FORM_FIELDS[key]] for key in SPLIT_FIELDS]
         if split != [self[FORM_FIELDS[key]] or False for key in SPLIT_FIELDS]:
             # Odoo's address follows the corrected split (invoices print it).
@@ -301,9 +407,9 @@ class ResPartner(models.Model):
         if iban:
             vals["l10n_fr_urssaf_iban"] = iban
         bic = normalize_bank_code(form.get("bic") or "")
-        if bic:
-            vals["l10n_fr_urssaf_bank_id"] = self._l10n_fr_urssaf_bank_for(bic).id
-        elif iban or not self.l10n_fr_urssaf_bank_id:
+        if bic and BIC_RE.fullmatch(bic):
+            vals["l10n_fr_urssaf_bank_id"] = bic
+        elif bic or iban or not self.l10n_fr_urssaf_bank_id:
             errors["bic"] = _(
                 "BIC: copy it from your bank details (RIB), 8 or 11 characters."
             )
@@ -311,7 +417,7 @@ class ResPartner(models.Model):
 
     def _l10n_fr_urssaf_bank_for(self, bic):
         Bank = self.env["res.bank"].sudo()
-        return Bank.search([("bic", "=ilike", bic)], limit=1) or Bank.create(
+        return Bank.search([("bic", "=", bic)], limit=1) or Bank.create(
             {"name": bic, "bic": bic}
         )
 
@@ -371,13 +477,30 @@ class ResPartner(models.Model):
             )
         try:
             with self.env.cr.savepoint():
+                bic = vals.pop("l10n_fr_urssaf_bank_id", None)
+                if bic:
+                    # In the savepoint: a refused form leaves no bank behind.
+                    vals["l10n_fr_urssaf_bank_id"] = self._l10n_fr_urssaf_bank_for(
+                        bic
+                    ).id
                 self.write(vals)
                 errors = {**self._l10n_fr_urssaf_portal_problems(), **errors}
                 if errors:
                     raise _Refused
         except _Refused:
             return errors, choices
-        consent = self.env["l10n.fr.urssaf.consent"].create(
+        except (UserError, psycopg2.IntegrityError) as exc:
+            _logger.info("Portal registration form of partner %s refused", self.id)
+            reason = exc.args[0] if isinstance(exc, UserError) else ""
+            return {
+                "form": self.env._(
+                    "Your details could not be saved: %(reason)s Check them, or ask "
+                    "%(provider)s.",
+                    reason=reason,
+                    provider=company.name,
+                )
+            }, choices
+        self.env["l10n.fr.urssaf.consent"].create(
             {
                 "partner_id": self.id,
                 "company_id": company.id,
@@ -386,9 +509,9 @@ class ResPartner(models.Model):
                 "text_version": CONSENT_VERSION,
                 "text": self._l10n_fr_urssaf_consent_text(company),
                 "lang": self.env.lang,
+                "link_nonce": self.l10n_fr_urssaf_portal_nonce,
             }
         )
-        self.l10n_fr_urssaf_consent_id = consent
         _logger.info(
             "Urssaf registration form saved in the portal: partner %s", self.id
         )
@@ -396,39 +519,78 @@ class ResPartner(models.Model):
         return {}, []
 
     def _l10n_fr_urssaf_portal_follow_up(self, company, sender):
-        """Register the customer now (company setting), else ask a person."""
-        self = self.with_company(company)
+        """Queue the registration (company setting), else ask a person."""
         self._message_log(
+            author_id=self.id,
             body=self.env._(
                 "Registration form completed in the portal, consent given (text "
                 "%(version)s).",
                 version=CONSENT_VERSION,
-            )
+            ),
         )
-        if self.env["account.move"]._l10n_fr_urssaf_can_commit():
-            # The form and the consent are kept, whatever Urssaf answers next.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        responsible = company._l10n_fr_urssaf_responsible(sender)
+        if company.l10n_fr_urssaf_portal_auto_register:
+            # Urssaf is called in the background, not by the customer's page.
+            self.l10n_fr_urssaf_portal_register = True
+            self.env.ref(CRON_PORTAL)._trigger()
+        else:
+            self._l10n_fr_urssaf_portal_todo(company, sender)
+
+    def _l10n_fr_urssaf_portal_todo(self, company, sender=None, reason=None):
         note = self.env._(
             "%(customer)s completed the avance immédiate registration form in the "
             "portal and gave consent: check the details in the Avance immédiate "
             "tab, then click Register with Urssaf.",
             customer=self.display_name,
         )
-        if company.l10n_fr_urssaf_portal_auto_register:
+        if reason:
+            note = self.env._(
+                "%(note)s The automatic registration failed: %(reason)s",
+                note=note,
+                reason=reason,
+            )
+        self.activity_schedule(
+            PORTAL_ACTIVITY,
+            user_id=company._l10n_fr_urssaf_responsible(sender).id,
+            note=note,
+        )
+
+    @api.model
+    def _cron_l10n_fr_urssaf_portal_register(self):
+        """Register the customers who completed the portal form, for the
+        companies that register them automatically."""
+        partners = self.sudo().search(
+            [("l10n_fr_urssaf_portal_register", "=", True)], limit=CRON_BATCH_SIZE
+        )
+        can_commit = self.env["account.move"]._l10n_fr_urssaf_can_commit()
+        for partner in partners:
+            # Tried once: a failure becomes a to-do, never a loop.
+            partner.l10n_fr_urssaf_portal_register = False
+            if can_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # Registration commits as soon as Urssaf answers, so no savepoint:
+            # a failure rolls back this customer only.
+            company = partner.l10n_fr_urssaf_consent_id.company_id
+            responsible = company._l10n_fr_urssaf_responsible()
             try:
-                self.with_user(responsible).action_l10n_fr_urssaf_register()
-                return
-            except UserError as exc:
-                _logger.info(
-                    "Automatic Urssaf registration of partner %s failed", self.id
+                partner.with_user(responsible).with_company(
+                    company
+                ).action_l10n_fr_urssaf_register()
+                reason = None
+            except (UserError, RedirectWarning) as exc:
+                reason = exc.args[0]
+            except Exception:  # pylint: disable=broad-except
+                _logger.exception(
+                    "Urssaf registration of partner %s failed", partner.id
                 )
-                note = self.env._(
-                    "%(note)s The automatic registration failed: %(reason)s",
-                    note=note,
-                    reason=exc.args[0],
-                )
-        self.activity_schedule(PORTAL_ACTIVITY, user_id=responsible.id, note=note)
+                if can_commit:
+                    self.env.cr.rollback()  # pylint: disable=invalid-commit
+                reason = self.env._("an unexpected error; the server log has details.")
+            if reason:
+                partner._l10n_fr_urssaf_portal_todo(company, reason=reason)
+            if can_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if len(partners) == CRON_BATCH_SIZE:
+            self.env.ref(CRON_PORTAL)._trigger()
 
     def _l10n_fr_urssaf_portal_status(self):
         """What the customer's page says of the registration: (level, text)."""
@@ -469,12 +631,12 @@ class ResPartner(models.Model):
                 "contact %(provider)s.",
                 provider=company.name,
             )
-        if self.l10n_fr_urssaf_consent_id:
+        if self._l10n_fr_urssaf_portal_done():
             return "info", _(
                 "Thank you: your details were received on %(date)s. %(provider)s "
                 "registers you with Urssaf; Urssaf then e-mails you a link to "
-                "activate your account. Until then you can still correct your "
-                "details below.",
+                "activate your account. To correct your details, ask %(provider)s "
+                "for a new link.",
                 date=format_date(
                     self.env, urssaf_date(self.l10n_fr_urssaf_consent_id.consent_date)
                 ),

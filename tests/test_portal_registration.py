@@ -6,9 +6,9 @@ from html import unescape
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import HttpCase, tagged
 
 from ..models.l10n_fr_urssaf_consent import FORM_LIMIT
 from ..models.res_partner_portal import CONSENT_VERSION
@@ -87,38 +87,63 @@ class PortalRegistrationCommon(SimulatorMixin, HttpCase):
 
 @tagged("post_install", "-at_install")
 class TestPortalLink(PortalRegistrationCommon):
-    def test_link_e_mailed_from_the_customer(self):
-        action = self.customer.with_user(
+    def test_link_e_mailed_never_in_the_chatter(self):
+        done = self.customer.with_user(
             self.admin
         ).action_l10n_fr_urssaf_send_portal_link()
-        composer = Form(
-            self.env[action["res_model"]]
-            .with_user(self.admin)
-            .with_context(**action["context"])
-        ).save()
-        self.assertIn("/urssaf/registration/", composer.body)
-        composer._action_send_mail()
-        message = self.customer.message_ids[0]
-        self.assertEqual(message.partner_ids, self.customer)
-        link = re.search(r'href="[^"]*(/urssaf/registration/[^"]+)"', message.body)
+        self.assertEqual(
+            done["params"]["message"], "Registration link e-mailed to Jeanne Martin."
+        )
+        mail = self.env["mail.mail"].search([("recipient_ids", "=", self.customer.id)])
+        self.assertEqual(mail.recipient_ids, self.customer)
+        link = re.search(r'href="[^"]*(/urssaf/registration/[^"]+)"', mail.body_html)
         page = self.url_open(link[1])
         self.assertEqual(page.status_code, 200)
         self.assertIn("Avance immédiate de crédit d'impôt", page.text)
+        # Whoever reads the contact does not hold the link.
+        for message in self.customer.message_ids:
+            self.assertNotIn("/urssaf/registration/", message.body)
+        self.assertIn(
+            "e-mailed to jeanne.martin@example.com", self.customer.message_ids[0].body
+        )
+        # The new link revokes the earlier one.
+        self.assertEqual(self.url_open(self.url).status_code, 403)
 
     def test_link_for_many_and_refused_for_some(self):
         paul = self.customer.copy({"name": "Paul Petit", "email": "paul@example.com"})
-        action = (self.customer | paul).action_l10n_fr_urssaf_send_portal_link()
-        self.assertEqual(
-            action["context"]["default_res_ids"], (self.customer | paul).ids
-        )
+        done = (self.customer | paul).action_l10n_fr_urssaf_send_portal_link()
+        self.assertEqual(done["params"]["message"], "2 registration links e-mailed.")
         paul.email = False
         with self.assertRaisesRegex(UserError, "Paul Petit"):
             (self.customer | paul).action_l10n_fr_urssaf_send_portal_link()
         firm = self.env["res.partner"].create(
             {"name": "Firm", "is_company": True, "email": "f@example.com"}
         )
-        with self.assertRaisesRegex(UserError, "Firm"):
-            firm.action_l10n_fr_urssaf_send_portal_link()
+        # A user of the back office: the form would change the login's e-mail.
+        for unfit in (firm, self.admin.partner_id):
+            with self.assertRaisesRegex(UserError, unfit.name):
+                unfit.action_l10n_fr_urssaf_send_portal_link()
+
+    def test_only_invoicing_users_make_links(self):
+        clerk = self.env["res.users"].create(
+            {
+                "name": "Clerk",
+                "login": "clerk",
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("base.group_partner_manager").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        customer = self.customer.with_user(clerk)
+        with self.assertRaises(AccessError):
+            customer.action_l10n_fr_urssaf_send_portal_link()
+        with self.assertRaises(AccessError):
+            customer._l10n_fr_urssaf_portal_url()
 
     def test_form_filled_with_what_the_provider_knows(self):
         self.customer.write(
@@ -160,6 +185,14 @@ class TestPortalLink(PortalRegistrationCommon):
         self.assertFalse(paul.l10n_fr_urssaf_consent_id)
         self.assertTrue(self.customer.l10n_fr_urssaf_consent_id)
 
+    def test_link_of_a_customer_now_elsewhere_refused(self):
+        other = self.env["res.company"].create({"name": "Other Provider"})
+        self.customer.company_id = other
+        self.assertEqual(self.url_open(self.url).status_code, 403)
+        self.customer.company_id = False
+        self.customer.action_archive()
+        self.assertEqual(self.url_open(self.url).status_code, 403)
+
     def test_csrf_token_required(self):
         response = self.post(csrf=False)
         self.assertEqual(response.status_code, 400)
@@ -194,6 +227,7 @@ class TestPortalForm(PortalRegistrationCommon):
             first_names="",
             email="jeanne+soin@example.com",
             iban="FR76 3000 4000 0312 3456 7890 144",
+            bic="ZZZZFRPP",
             birth_commune="Nulle Part",
             road_type="",
             consent="",
@@ -209,11 +243,14 @@ class TestPortalForm(PortalRegistrationCommon):
         self.assertIn("birth_commune", messages)
         self.assertIn("Type de voie", messages["road_type"])
         self.assertIn("consent", messages)
-        # Typed values are given back, nothing is saved.
+        # Typed values are given back, nothing is saved, no bank left behind.
         self.assertIn('value="jeanne+soin@example.com"', response.text)
         self.assertFalse(self.customer.l10n_fr_urssaf_birth_name)
         self.assertFalse(self.customer.bank_ids)
         self.assertEqual(self.customer.email, "jeanne.martin@example.com")
+        self.assertFalse(self.env["res.bank"].search([("bic", "=", "ZZZZFRPP")]))
+        messages = self.feedback(self.post(bic="%"))
+        self.assertIn("BIC", messages["bic"])
 
     def test_birth_commune_by_name_or_postal_code(self):
         response = self.post(birth_commune="35590")  # four communes
@@ -230,6 +267,9 @@ class TestPortalForm(PortalRegistrationCommon):
         )
         communes = self.make_jsonrpc_request(self.url + "/communes", {"term": "Renne"})
         self.assertTrue(communes[0].startswith("Rennes (35) 35238"))
+        self.assertFalse(
+            self.make_jsonrpc_request(self.url + "/communes", {"term": "R" * 65})
+        )
 
     def test_saved_with_the_consent_and_handed_to_the_provider(self):
         self.company.l10n_fr_urssaf_responsible_id = self.admin
@@ -252,17 +292,28 @@ class TestPortalForm(PortalRegistrationCommon):
         activity = customer.activity_ids
         self.assertEqual(activity.user_id, self.admin)
         self.assertIn("click Register with Urssaf", activity.note)
+        self.assertEqual(customer.message_ids[0].author_id, customer)
+        # Sent through this link: the status only, the form is closed.
         page = self.url_open(self.url)
         self.assertIn("your details were received", page.text)
-        csrf = CSRF.search(page.text)[1]
+        self.assertNotIn("<form", page.text.split("o_l10n_fr_urssaf_status")[1])
+        self.assertEqual(self.post(csrf=False).status_code, 400)
         # Kept as given; set by the portal only.
         with self.assertRaises(AccessError):
             consent.with_user(self.admin).write({"ip_address": "10.0.0.1"})
         with self.assertRaises(AccessError):
             consent.unlink()
         other = self.env["res.partner"].create({"name": "Other"})
-        with self.assertRaises(AccessError):
-            other.with_user(self.admin).write({"l10n_fr_urssaf_consent_id": consent.id})
+        for forge in (
+            lambda: other.with_user(self.admin).write(
+                {"l10n_fr_urssaf_consent_id": consent.id}
+            ),
+            lambda: other.with_user(self.admin).create(
+                {"name": "Forged", "l10n_fr_urssaf_consent_id": consent.id}
+            ),
+        ):
+            with self.assertRaises(AccessError):
+                forge()
 
         # The provider registers in one click: the to-do is done.
         customer.with_user(self.admin).action_l10n_fr_urssaf_register()
@@ -270,17 +321,36 @@ class TestPortalForm(PortalRegistrationCommon):
         self.assertFalse(customer.activity_ids)
         page = self.url_open(self.url)
         self.assertIn("Check your e-mail from Urssaf", page.text)
-        self.assertNotIn("<form", page.text.split("o_l10n_fr_urssaf_status")[1])
-        # Registered: the form is closed.
-        self.post(csrf=csrf, birth_name="Autre")
-        self.assertEqual(customer.l10n_fr_urssaf_birth_name, "Durand")
 
-    def test_registered_at_once_when_the_company_says_so(self):
+    def test_a_new_link_opens_the_form_again(self):
+        self.assertEqual(self.post().status_code, 303)
+        self.customer.with_user(self.admin).action_l10n_fr_urssaf_send_portal_link()
+        url = self.link(self.customer)
+        self.assertIn("<form", self.url_open(url).text)
+        self.assertEqual(self.post(url, first_names="Jeanne").status_code, 303)
+        self.assertEqual(self.customer.l10n_fr_urssaf_first_names, "Jeanne")
+        self.assertEqual(len(self.customer.l10n_fr_urssaf_consent_ids), 2)
+
+    def test_a_users_e_mail_is_not_changed(self):
+        self.env["res.users"].create(
+            {
+                "login": "jeanne",
+                "partner_id": self.customer.id,
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.assertIn("readonly", self.url_open(self.url).text)
+        self.assertEqual(self.post(email="other@example.com").status_code, 303)
+        self.assertEqual(self.customer.email, "jeanne.martin@example.com")
+
+    def test_registered_in_the_background_when_the_company_says_so(self):
         self.company.l10n_fr_urssaf_portal_auto_register = True
         self.assertEqual(self.post().status_code, 303)
-        self.assertEqual(self.customer.l10n_fr_urssaf_state, "pending")
-        self.assertTrue(self.customer.l10n_fr_urssaf_customer_id)
+        self.assertTrue(self.customer.l10n_fr_urssaf_portal_register)
         self.assertFalse(self.customer.activity_ids)
+        self.env["res.partner"]._cron_l10n_fr_urssaf_portal_register()
+        self.assertEqual(self.customer.l10n_fr_urssaf_state, "pending")
+        self.assertFalse(self.customer.l10n_fr_urssaf_portal_register)
         self.assertIn("Check your e-mail from Urssaf", self.url_open(self.url).text)
 
     def test_automatic_registration_refused_goes_to_a_person(self):
@@ -290,7 +360,21 @@ class TestPortalForm(PortalRegistrationCommon):
             "_l10n_fr_urssaf_send_registration",
             lambda partner, client, company: "Urssaf is closed for the test.",
         )
+        paul = self.env["res.partner"].create(
+            {"name": "Paul Petit", "email": "paul@example.com"}
+        )
         self.assertEqual(self.post().status_code, 303)
+        self.assertEqual(
+            self.post(self.link(paul), email="paul@example.com").status_code, 303
+        )
+        # No credentials for the sandbox: Odoo's RedirectWarning, not a crash.
+        self.company.l10n_fr_urssaf_environment = "sandbox"
+        self.env["res.partner"]._cron_l10n_fr_urssaf_portal_register()
+        self.assertIn("client secret", paul.activity_ids.note)
+        self.company.l10n_fr_urssaf_environment = "simulation"
+        self.customer.activity_ids.unlink()
+        self.customer.sudo().l10n_fr_urssaf_portal_register = True
+        self.env["res.partner"]._cron_l10n_fr_urssaf_portal_register()
         self.assertFalse(self.customer.l10n_fr_urssaf_customer_id)
         note = self.customer.activity_ids.note
         self.assertIn("automatic registration failed", note)

@@ -122,15 +122,16 @@ def main():
     width, height = (int(n) for n in args.size.split("x"))
     browser = Browser(width, height)
     try:
-        browser.goto(f"{args.base}/web/login")
-        browser.wait_for("input[name=login]")
-        login, password = json.dumps(args.login), json.dumps(args.password)
-        browser.evaluate(
-            f"document.querySelector('input[name=login]').value = {login};"
-            f"document.querySelector('input[name=password]').value = {password};"
-            "document.querySelector('form.oe_login_form').submit();"
-        )
-        browser.wait_for(".o_web_client")
+        if args.login:  # --login "": a visitor, e.g. a customer's portal link
+            browser.goto(f"{args.base}/web/login")
+            browser.wait_for("input[name=login]")
+            login, password = json.dumps(args.login), json.dumps(args.password)
+            browser.evaluate(
+                f"document.querySelector('input[name=login]').value = {login};"
+                f"document.querySelector('input[name=password]').value = {password};"
+                "document.querySelector('form.oe_login_form').submit();"
+            )
+            browser.wait_for(".o_web_client")
         browser.goto(f"{args.base}{args.path}")
         if not browser.wait_for(args.wait):
             raise SystemExit(f"{args.wait} did not appear")
