@@ -173,5 +173,7 @@ class UrssafPortalRegistration(http.Controller):
         found, page = self._l10n_fr_urssaf_open(token)
         if page or not 2 <= len(term or "") <= 64:
             return []
-        Commune = request.env["l10n.fr.urssaf.commune"].sudo()
-        return [name for _id, name in Commune.name_search(term, limit=10)]
+        communes = request.env["res.partner"]._l10n_fr_urssaf_portal_communes(
+            term, limit=10
+        )
+        return [commune._l10n_fr_urssaf_portal_label() for commune in communes]

@@ -147,12 +147,13 @@ MESSAGES = {
         "characters and use the spelling known to the tax office.",
     ),
     "FIRST_NAMES_INVALID": (
-        "{label} : chaque prénom doit être fait de lettres (apostrophe ou tiret "
-        "acceptés à l'intérieur) et les prénoms séparés par un seul espace. "
-        "Retirez chiffres, caractères spéciaux et espaces en trop.",
-        "{label}: each first name must be made of letters (apostrophe or hyphen "
-        "allowed inside) and first names separated by a single space. Remove "
-        "digits, special characters and extra spaces.",
+        "{label} : chaque prénom ne doit contenir que des lettres (apostrophe ou "
+        "tiret acceptés à l'intérieur), et les prénoms être séparés par un seul "
+        "espace, sans virgule. Retirez chiffres, caractères spéciaux et espaces "
+        "en trop.",
+        "{label}: each first name may contain letters only (apostrophe or hyphen "
+        "allowed inside), and first names be separated by a single space, no "
+        "comma. Remove digits, special characters and extra spaces.",
     ),
     "CIVILITY_INVALID": (
         "{label} : valeur « 1 » (Monsieur) ou « 2 » (Madame) attendue, choisissez "
@@ -166,9 +167,8 @@ MESSAGES = {
         "correct the date.",
     ),
     "BIRTH_DATE_FUTURE": (
-        "{label} : la date est dans le futur, saisissez la date de naissance "
-        "réelle du client.",
-        "{label}: the date is in the future, enter the customer's real birth date.",
+        "{label} : la date est dans le futur, saisissez la vraie date de " "naissance.",
+        "{label}: the date is in the future, enter the real birth date.",
     ),
     "COUNTRY_CODE_INVALID": (
         "{label} : code pays INSEE de 5 chiffres attendu (99100 pour la France), "
@@ -203,9 +203,9 @@ MESSAGES = {
     ),
     "PHONE_NOT_MOBILE": (
         "{label} : ce numéro n'est pas un portable ; l'Urssaf exige un numéro "
-        "commençant par 06 ou 07, saisissez le portable du client.",
+        "commençant par 06 ou 07, saisissez un numéro de portable.",
         "{label}: this is not a mobile number; Urssaf requires a number starting "
-        "with 06 or 07, enter the customer's mobile number.",
+        "with 06 or 07, enter a mobile number.",
     ),
     "EMAIL_INVALID": (
         "{label} : adresse refusée par l'Urssaf (seuls lettres, chiffres, points, "
@@ -265,29 +265,28 @@ MESSAGES = {
         "{label}: 5 digits expected, correct the postal code.",
     ),
     "BIC_REQUIRED": (
-        "{label} : manquant ; il identifie la banque du client et figure sur son "
-        "RIB : renseignez-le avec la banque du compte.",
-        "{label}: missing; it identifies the customer's bank and is on the "
-        "customer's bank details (RIB): enter it with the account's bank.",
+        "{label} : manquant ; il identifie la banque du compte et figure sur le "
+        "RIB : recopiez-le.",
+        "{label}: missing; it identifies the account's bank and is on the bank "
+        "details (RIB): copy it.",
     ),
     "BIC_INVALID": (
         "{label} : 8 ou 11 caractères attendus (banque, pays, emplacement, agence "
-        "facultative), recopiez le BIC du RIB du client.",
+        "facultative), recopiez le BIC du RIB.",
         "{label}: 8 or 11 characters expected (bank, country, location, optional "
-        "branch), copy the BIC from the customer's bank details.",
+        "branch), copy the BIC from the bank details (RIB).",
     ),
     "IBAN_INVALID": (
         "{label} : format d'IBAN attendu (2 lettres, 2 chiffres de clé puis le "
-        "numéro de compte, sans espaces), recopiez l'IBAN du RIB du client.",
+        "numéro de compte, sans espaces), recopiez l'IBAN du RIB.",
         "{label}: IBAN format expected (2 letters, 2 check digits then the "
-        "account number, no spaces), copy the IBAN from the customer's bank "
-        "details.",
+        "account number, no spaces), copy the IBAN from the bank details (RIB).",
     ),
     "IBAN_CHECKSUM": (
         "{label} : la clé de contrôle ne correspond pas, une erreur de saisie "
-        "s'est glissée ; recopiez l'IBAN du RIB du client.",
+        "s'est glissée ; recopiez l'IBAN du RIB.",
         "{label}: the check digits do not match, there is a typing mistake; copy "
-        "the IBAN from the customer's bank details.",
+        "the IBAN from the bank details (RIB).",
     ),
     "NUMBER_OUT_OF_RANGE": (
         "{label} : valeur hors limites (un milliard ou plus), corrigez-la.",

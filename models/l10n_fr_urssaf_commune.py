@@ -60,6 +60,21 @@ class L10nFrUrssafCommune(models.Model):
                 )
             commune.display_name = label
 
+    def _l10n_fr_urssaf_portal_label(self):
+        """How the portal offers the commune: "Rennes 35000" as a person
+        knows it, else (arrondissements, former communes) as displayed;
+        both found again by name_search with "=" operator."""
+        if not self:
+            return ""
+        zip_codes = (self.zip_codes or "").split()
+        if (
+            self.kind == "current"
+            and zip_codes
+            and not any(char.isdigit() for char in self.name)
+        ):
+            return f"{self.name} {zip_codes[0]}"
+        return self.display_name
+
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         if name and operator == "=":

@@ -46,7 +46,7 @@ class L10nFrUrssafConsent(models.Model):
     def _compute_display_name(self):
         for consent in self:
             consent.display_name = self.env._(
-                "Given on %(date)s from %(ip)s (text %(version)s)",
+                "Given on %(date)s from IP address %(ip)s (text %(version)s)",
                 date=format_datetime(self.env, consent.consent_date),
                 ip=consent.ip_address or "-",
                 version=consent.text_version,

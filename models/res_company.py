@@ -103,7 +103,7 @@ class ResCompany(models.Model):
         "of invoices and customers without a salesperson.",
     )
     l10n_fr_urssaf_portal_auto_register = fields.Boolean(
-        string="Register Portal Forms Automatically",
+        string="Register Customers Who Fill In the Form Automatically",
         help="A customer who completes the registration form of the portal is "
         "registered with Urssaf at once; otherwise a to-do asks you to check the "
         "details and register the customer.",

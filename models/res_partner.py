@@ -936,6 +936,13 @@ class ResPartner(models.Model):
                 continue
             problems = partner._l10n_fr_urssaf_registration_problems()
             if problems:
+                if partner.email and not partner.is_company:
+                    problems.append(
+                        self.env._(
+                            "Or let the customer fill them in: Send registration "
+                            "link."
+                        )
+                    )
                 failed[partner] = "\n".join(problems)
             else:
                 ready |= partner

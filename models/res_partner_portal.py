@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import format_date, hash_sign, verify_hash_signed
 
-from ..lib import codes
+from ..lib import codes, insee
 from ..lib.formats import urssaf_date
 from ..lib.payload import build_customer_payload, normalize_bank_code
 from ..lib.validators import BIC_RE, validate_customer_payload
@@ -34,7 +34,7 @@ TOKEN_SCOPE = "l10n_fr_urssaf_registration"
 LINK_DAYS = 30
 # Bump when the consent text changes: each consent keeps the version it saw.
 CONSENT_VERSION = "2026-12"
-COMMUNE_CHOICES = 8
+COMMUNE_CHOICES = 30
 PORTAL_TEMPLATE = "l10n_fr_urssaf_avance_immediate.mail_template_portal_registration"
 # Form inputs, in the order they are shown: the partner field each one fills.
 FORM_FIELDS = {
@@ -128,7 +128,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Completed in the portal, to register in the background (setting "
-        "Register portal forms automatically).",
+        "Register customers who fill in the form automatically).",
     )
 
     @api.depends("l10n_fr_urssaf_consent_ids")
@@ -288,11 +288,13 @@ class ResPartner(models.Model):
         values.update(
             birth_date=values["birth_date"] and values["birth_date"].isoformat(),
             birth_country_id=values["birth_country_id"].id,
-            birth_commune=values["birth_commune"].display_name,
+            birth_commune=values["birth_commune"]._l10n_fr_urssaf_portal_label(),
             mobile=self.mobile or self.phone,
             bic=values["bic"].bic,
             # Shown masked: who holds the link sees no full IBAN.
             iban="",
+            birth_commune_other="",
+            consent="",
         )
         return {key: value or "" for key, value in values.items()}
 
@@ -300,21 +302,38 @@ class ResPartner(models.Model):
         number = self.l10n_fr_urssaf_bank_account_id.sanitized_acc_number or ""
         return number and f"{number[:4]} •••• {number[-4:]}"
 
-    def _l10n_fr_urssaf_portal_commune(self, text):
-        """The birth commune typed (a name, a postal code, or a choice of the
-        list), or none and the communes to choose from."""
+    @api.model
+    def _l10n_fr_urssaf_portal_communes(self, text, limit=COMMUNE_CHOICES):
+        """Birth communes for what the customer typed: a name, a postal code
+        (never taken for an INSEE code, which looks the same), or a label of
+        the list."""
         Commune = self.env["l10n.fr.urssaf.commune"].sudo()
         text = " ".join((text or "").split())
         if not text:
-            return Commune, []
-        if not text.isdigit():
-            found = Commune._l10n_fr_urssaf_exact(text, [], 1)
-            if found:
-                return Commune.browse(found[0][0]), []
-        candidates = Commune.name_search(text, limit=COMMUNE_CHOICES)
-        if len(candidates) == 1:
-            return Commune.browse(candidates[0][0]), []
-        return Commune, [name for _id, name in candidates]
+            return Commune
+        if text.isdigit():
+            rows = insee.communes_for_postcode(text)
+            # Born in Paris, Lyon or Marseille: in an arrondissement.
+            kinds = {row.kind for row in rows} & {"arrondissement"} or {"current"}
+            return Commune.search(
+                [
+                    ("code", "in", [row.code for row in rows if row.kind in kinds]),
+                    ("kind", "in", list(kinds)),
+                ],
+                limit=limit,
+            )
+        exact = Commune._l10n_fr_urssaf_exact(text, [], 1)
+        found = exact or Commune.name_search(text, limit=limit)
+        return Commune.browse([commune_id for commune_id, _name in found])
+
+    def _l10n_fr_urssaf_portal_commune(self, text):
+        """The birth commune typed, or none and the labels to choose from."""
+        found = self._l10n_fr_urssaf_portal_communes(text)
+        if len(found) <= 1:
+            return found, []
+        return found.browse(), [
+            commune._l10n_fr_urssaf_portal_label() for commune in found
+        ]
 
     def _l10n_fr_urssaf_portal_values(self, form, errors, choices):
         """Partner values of the submitted ``form``; what cannot be read
@@ -362,7 +381,8 @@ class ResPartner(models.Model):
         commune = self.env["l10n.fr.urssaf.commune"]
         if country.code in FRANCE_ISO_CODES:
             commune, found = self._l10n_fr_urssaf_portal_commune(
-                form.get("birth_commune")
+                # "Not in the list": typed again under the choices.
+                form.get("birth_commune_other") or form.get("birth_commune")
             )
             if found:
                 choices.extend(found)
@@ -483,7 +503,8 @@ class ResPartner(models.Model):
                     vals["l10n_fr_urssaf_bank_id"] = self._l10n_fr_urssaf_bank_for(
                         bic
                     ).id
-                self.write(vals)
+                # The consent note says what happened, not field by field.
+                self.with_context(mail_notrack=True).write(vals)
                 errors = {**self._l10n_fr_urssaf_portal_problems(), **errors}
                 if errors:
                     raise _Refused
@@ -548,10 +569,10 @@ class ResPartner(models.Model):
                 note=note,
                 reason=reason,
             )
-        self.activity_schedule(
-            PORTAL_ACTIVITY,
-            user_id=company._l10n_fr_urssaf_responsible(sender).id,
-            note=note,
+        responsible = company._l10n_fr_urssaf_responsible(sender)
+        # Scheduled in the responsible's name: no "Public user assigned you".
+        self.with_user(responsible).sudo().activity_schedule(
+            PORTAL_ACTIVITY, user_id=responsible.id, note=note
         )
 
     @api.model
@@ -634,9 +655,9 @@ class ResPartner(models.Model):
         if self._l10n_fr_urssaf_portal_done():
             return "info", _(
                 "Thank you: your details were received on %(date)s. %(provider)s "
-                "registers you with Urssaf; Urssaf then e-mails you a link to "
-                "activate your account. To correct your details, ask %(provider)s "
-                "for a new link.",
+                "will register you with Urssaf; Urssaf will then e-mail you a link "
+                "to activate your account. To correct your details, ask "
+                "%(provider)s for a new link.",
                 date=format_date(
                     self.env, urssaf_date(self.l10n_fr_urssaf_consent_id.consent_date)
                 ),

@@ -153,6 +153,7 @@ class TestPortalLink(PortalRegistrationCommon):
             }
         )
         page = self.url_open(self.url)
+        self.assertIn('id="o_l10n_fr_urssaf_consent" class', page.text)  # unticked
         self.assertIn('value="Durand"', page.text)
         self.assertIn('value="du Soleil"', page.text)
         # Who holds the link sees no full IBAN.
@@ -253,20 +254,31 @@ class TestPortalForm(PortalRegistrationCommon):
         self.assertIn("BIC", messages["bic"])
 
     def test_birth_commune_by_name_or_postal_code(self):
-        response = self.post(birth_commune="35590")  # four communes
+        # A postal code, never taken for the INSEE code it looks like (Aix).
+        self.assertEqual(self.post(birth_commune="13001").status_code, 303)
+        self.assertEqual(self.customer.l10n_fr_urssaf_birth_commune_id.code, "13201")
+        self.customer.with_user(self.admin).action_l10n_fr_urssaf_send_portal_link()
+        self.url = self.link(self.customer)
+        response = self.post(birth_commune="35590", consent="1")  # four communes
         self.assertEqual(response.status_code, 400)
         self.assertIn(
             'id="o_l10n_fr_urssaf_birth_commune" name="birth_commune">', response.text
         )
         self.assertIn("Several communes match", response.text)
+        # None chosen for the customer; the consent stays ticked.
+        self.assertIn('<option value="">', response.text)
+        self.assertIn('id="o_l10n_fr_urssaf_consent" checked', response.text)
         shown = re.findall(r'<option value="([^"]*Hermitage[^"]*)"', response.text)
-        self.assertTrue(shown)
+        self.assertEqual(unescape(shown[0]), "L'Hermitage 35590")
+        # Not in the list: typed again under it.
+        response = self.post(birth_commune="", birth_commune_other="Nulle Part")
+        self.assertIn("no commune found", self.feedback(response)["birth_commune"])
         self.assertEqual(self.post(birth_commune=unescape(shown[0])).status_code, 303)
         self.assertEqual(
             self.customer.l10n_fr_urssaf_birth_commune_id.name, "L'Hermitage"
         )
         communes = self.make_jsonrpc_request(self.url + "/communes", {"term": "Renne"})
-        self.assertTrue(communes[0].startswith("Rennes (35) 35238"))
+        self.assertEqual(communes[0], "Rennes 35000")
         self.assertFalse(
             self.make_jsonrpc_request(self.url + "/communes", {"term": "R" * 65})
         )

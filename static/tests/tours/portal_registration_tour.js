@@ -39,12 +39,12 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_portal_registration", {
         },
         {
             content: "The communes found are offered",
-            trigger: "#o_l10n_fr_urssaf_communes option[value^='Rennes (35) 35238']:not(:visible)",
+            trigger: "#o_l10n_fr_urssaf_communes option[value='Rennes 35000']:not(:visible)",
         },
         {
             content: "Rennes chosen",
             trigger: input("birth_commune"),
-            run: "edit Rennes (35) 35238",
+            run: "edit Rennes 35000",
         },
         {
             content: "The address split, as the provider had it",
