@@ -154,6 +154,9 @@ class TestPortalLink(PortalRegistrationCommon):
         )
         page = self.url_open(self.url)
         self.assertIn('id="o_l10n_fr_urssaf_consent" class', page.text)  # unticked
+        # No suffix, no road type chosen for the customer by the browser.
+        for name in ("street_letter", "road_type"):
+            self.assertRegex(page.text, rf'name="{name}">\s*<option value=""></option>')
         self.assertIn('value="Durand"', page.text)
         self.assertIn('value="du Soleil"', page.text)
         # Who holds the link sees no full IBAN.

@@ -34,6 +34,9 @@ class TestTourPortalRegistration(SimulatorMixin, HttpCase):
             "l10n_fr_urssaf_portal_registration",
         )
         self.assertEqual(partner.l10n_fr_urssaf_birth_commune_id.code, "35238")
+        # The address as split, no suffix picked by the browser.
+        self.assertEqual(partner.street, "8 rue du Soleil")
+        self.assertFalse(partner.l10n_fr_urssaf_street_letter)
         self.assertEqual(partner.l10n_fr_urssaf_consent_id.lang, "fr_FR")
         self.assertIn("Je demande à", partner.l10n_fr_urssaf_consent_id.text)
         self.start_tour(
