@@ -89,6 +89,12 @@ KEPT_FIELDS = (
     "mobile",
     "phone",
 )
+# Only a person has these.
+PERSON_FIELDS = (
+    "l10n_fr_urssaf_birth_name",
+    "l10n_fr_urssaf_first_names",
+    "l10n_fr_urssaf_birth_date",
+)
 # Urssaf debits the account given at the registration.
 BANK_FIELDS = (
     "l10n_fr_urssaf_bank_account_id",
@@ -426,6 +432,14 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if (
+                "is_company" not in vals
+                and "company_type" not in vals
+                and any(vals.get(name) for name in PERSON_FIELDS)
+            ):
+                # Someone with a birth name is a person, whatever the list's
+                # default (Invoicing's Customers makes companies).
+                vals["is_company"] = False
             # Defaults (not registered, empty) are no Urssaf data.
             given = {
                 name: value
@@ -803,7 +817,10 @@ class ResPartner(models.Model):
         problems = []
         if self.is_company:
             problems.append(
-                self.env._("Only private individuals can use the avance immédiate.")
+                self.env._(
+                    "This contact is a company: tick Individual at the top of the "
+                    "form (the avance immédiate is for private individuals)."
+                )
             )
         if (
             self.l10n_fr_urssaf_born_in_france
@@ -939,8 +956,8 @@ class ResPartner(models.Model):
                 if partner.email and not partner.is_company:
                     problems.append(
                         self.env._(
-                            "Or let the customer fill them in: Send registration "
-                            "link."
+                            "Or let the customer enter these details: button Send "
+                            "registration link."
                         )
                     )
                 failed[partner] = "\n".join(problems)

@@ -31,20 +31,25 @@ class TestImportAndLinks(UrssafCommon):
         partner.unlink()
         return customer_id
 
-    def import_rows(self, rows):
-        """Import ``rows`` (dicts by column of the template) as a user does."""
+    def import_rows(self, rows, **context):
+        """Import ``rows`` (dicts by column of the template) as a user does
+        (from a list whose action gives ``context``)."""
         with file_open(TEMPLATE, "r") as template:
             header = next(csv.reader(template))
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
-        wizard = self.env["base_import.import"].create(
-            {
-                "res_model": "res.partner",
-                "file": out.getvalue().encode(),
-                "file_type": "text/csv",
-            }
+        wizard = (
+            self.env["base_import.import"]
+            .with_context(**context)
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "file": out.getvalue().encode(),
+                    "file_type": "text/csv",
+                }
+            )
         )
         options = {
             "has_headers": True,
@@ -86,8 +91,10 @@ class TestImportAndLinks(UrssafCommon):
             self.env["res.bank"].create({"name": "BNP Paribas", "bic": "BNPAFRPP"})
         with file_open(TEMPLATE, "r") as template:
             rows = list(csv.DictReader(template))
-        partners = self.import_rows(rows)
+        # From Invoicing > Customers, whose list makes companies by default.
+        partners = self.import_rows(rows, default_is_company=True)
         self.assertEqual(len(partners), 2)
+        self.assertFalse(any(partners.mapped("is_company")))
         jeanne, paul = partners
         self.assertEqual(jeanne.l10n_fr_urssaf_birth_commune_id.code, "35238")
         self.assertEqual(paul.l10n_fr_urssaf_birth_commune_id.code, "69123")
@@ -98,6 +105,14 @@ class TestImportAndLinks(UrssafCommon):
         # An import cannot write what only Urssaf says.
         self.assertFalse(paul.l10n_fr_urssaf_customer_id)
         self.assertTrue(paul.l10n_fr_urssaf_link_to_check)
+
+    def test_someone_with_a_birth_name_is_a_person(self):
+        Partner = self.env["res.partner"].with_context(default_is_company=True)
+        jeanne = Partner.create(
+            {"name": "Jeanne", "l10n_fr_urssaf_birth_name": "Durand"}
+        )
+        self.assertFalse(jeanne.is_company)
+        self.assertTrue(Partner.create({"name": "SAP Services"}).is_company)
 
     def test_imported_links_checked_with_a_summary(self):
         jeanne_id = self.registered_elsewhere()
