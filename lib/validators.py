@@ -147,13 +147,12 @@ MESSAGES = {
         "characters and use the spelling known to the tax office.",
     ),
     "FIRST_NAMES_INVALID": (
-        "{label} : chaque prénom ne doit contenir que des lettres (apostrophe ou "
-        "tiret acceptés à l'intérieur), et les prénoms être séparés par un seul "
-        "espace, sans virgule. Retirez chiffres, caractères spéciaux et espaces "
-        "en trop.",
-        "{label}: each first name may contain letters only (apostrophe or hyphen "
-        "allowed inside), and first names be separated by a single space, no "
-        "comma. Remove digits, special characters and extra spaces.",
+        "{label} : ne mettez que des lettres (apostrophe ou tiret acceptés à "
+        "l'intérieur d'un prénom) et séparez les prénoms par un seul espace. "
+        "Retirez chiffres, caractères spéciaux et espaces en trop.",
+        "{label}: use letters only (apostrophe or hyphen allowed inside a first "
+        "name) and separate first names with a single space. Remove digits, "
+        "special characters and extra spaces.",
     ),
     "CIVILITY_INVALID": (
         "{label} : valeur « 1 » (Monsieur) ou « 2 » (Madame) attendue, choisissez "

@@ -8,6 +8,8 @@ from odoo.tools import format_date
 from ..lib import insee
 
 BATCH = 5000
+# Paris, Marseille, Lyon: INSEE codes births are not registered under.
+WITH_ARRONDISSEMENTS = ("75056", "13055", "69123")
 # "Rennes (35) 35238", as displayed (and exported).
 DISPLAYED = re.compile(r"^(?P<name>.+?) \((?P<dep>\w+)\) (?P<code>\w{5})\b")
 NAME_AND_ZIP = re.compile(r"^(?P<name>\D+?)\s+(?P<zip>\d{5})$")
@@ -62,18 +64,32 @@ class L10nFrUrssafCommune(models.Model):
 
     def _l10n_fr_urssaf_portal_label(self):
         """How the portal offers the commune: "Rennes 35000" as a person
-        knows it, else (arrondissements, former communes) as displayed;
-        both found again by name_search with "=" operator."""
+        knows it, an arrondissement by its name, else (former communes) as
+        displayed; each found again by name_search with "=" operator."""
         if not self:
             return ""
         zip_codes = (self.zip_codes or "").split()
-        if (
-            self.kind == "current"
-            and zip_codes
-            and not any(char.isdigit() for char in self.name)
-        ):
+        if self.kind == "arrondissement" or self.code in WITH_ARRONDISSEMENTS:
+            return self.name
+        if self.kind == "current" and zip_codes:
             return f"{self.name} {zip_codes[0]}"
         return self.display_name
+
+    def _l10n_fr_urssaf_with_arrondissements(self):
+        """These communes, Paris, Lyon and Marseille replaced by their
+        arrondissements: a birth there is registered in one of them."""
+        cities = self.filtered(lambda commune: commune.code in WITH_ARRONDISSEMENTS)
+        if not cities:
+            return self
+        arrondissements = self.search(
+            [
+                ("kind", "=", "arrondissement"),
+                ("date_end", "=", False),
+                ("name", "=like", cities[:1].name + " %"),
+            ],
+            order="code",
+        )
+        return (self - cities) | arrondissements
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):

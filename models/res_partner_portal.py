@@ -165,33 +165,31 @@ class ResPartner(models.Model):
         self.env["res.company"]._l10n_fr_urssaf_check_user()
         self.check_access("write")
         _ = self.env._
-        unfit = self.filtered(
-            lambda p: not p._l10n_fr_urssaf_portal_fit()
-            or (p.l10n_fr_urssaf_customer_id and not p.l10n_fr_urssaf_elsewhere)
+        skipped = {}
+        for partner in self:
+            if partner.is_company:
+                skipped[partner] = _("a company")
+            elif partner.l10n_fr_urssaf_customer_id and not (
+                partner.l10n_fr_urssaf_elsewhere
+            ):
+                skipped[partner] = _("already registered with Urssaf")
+            elif not partner._l10n_fr_urssaf_portal_fit():
+                skipped[partner] = _("a user of this database, or archived")
+            elif not partner.email:
+                skipped[partner] = _("no e-mail address")
+        not_sent = "; ".join(
+            f"{partner.name} ({reason})" for partner, reason in skipped.items()
         )
-        if unfit:
+        to_send = self - self.browse([partner.id for partner in skipped])
+        if not to_send:
             raise UserError(
-                _(
-                    "Already registered with Urssaf, a company or a user of this "
-                    "database: %(customers)s. Leave them out of the selection.",
-                    customers=", ".join(unfit.mapped("display_name")),
-                )
-            )
-        no_email = self.filtered(lambda p: not p.email)
-        if no_email:
-            raise UserError(
-                _(
-                    "Enter the e-mail address of %(customers)s first: the link is "
-                    "sent there.",
-                    customers=", ".join(no_email.mapped("display_name")),
-                )
+                _("No registration link sent: %(customers)s.", customers=not_sent)
             )
         template = self.env.ref(PORTAL_TEMPLATE)
-        for partner in self:
+        for partner in to_send:
             partner.sudo().l10n_fr_urssaf_portal_nonce = secrets.token_urlsafe(12)
             template.send_mail(
                 partner.id,
-                email_layout_xmlid="mail.mail_notification_light",
                 # Off the contact's messages: readable by the administrators only.
                 email_values={"model": False, "res_id": False},
             )
@@ -203,13 +201,20 @@ class ResPartner(models.Model):
                     days=LINK_DAYS,
                 )
             )
-        if len(self) == 1:
+        if len(to_send) == 1:
             message = _(
-                "Registration link e-mailed to %(customer)s.", customer=self.name
+                "Registration link e-mailed to %(customer)s.", customer=to_send.name
             )
         else:
-            message = _("%(count)s registration links e-mailed.", count=len(self))
-        return notification(self.env, _("Registration links"), message, "success")
+            message = _("%(count)s registration links e-mailed.", count=len(to_send))
+        if skipped:
+            message = _(
+                "%(message)s Not sent: %(customers)s.",
+                message=message,
+                customers=not_sent,
+            )
+        kind = "warning" if skipped else "success"
+        return notification(self.env, _("Registration links"), message, kind)
 
     def _l10n_fr_urssaf_portal_fit(self):
         """Whether a registration link may be made for this contact: a person,
@@ -324,7 +329,8 @@ class ResPartner(models.Model):
             )
         exact = Commune._l10n_fr_urssaf_exact(text, [], 1)
         found = exact or Commune.name_search(text, limit=limit)
-        return Commune.browse([commune_id for commune_id, _name in found])
+        communes = Commune.browse([commune_id for commune_id, _name in found])
+        return communes._l10n_fr_urssaf_with_arrondissements()[:limit]
 
     def _l10n_fr_urssaf_portal_commune(self, text):
         """The birth commune typed, or none and the labels to choose from."""
@@ -334,6 +340,63 @@ class ResPartner(models.Model):
         return found.browse(), [
             commune._l10n_fr_urssaf_portal_label() for commune in found
         ]
+
+    def _l10n_fr_urssaf_portal_birth_place(self, form, errors, choices):
+        """Birth country and commune of the submitted ``form``."""
+        _ = self.env._
+        country = (
+            self.env["res.country"]
+            .browse(
+                int(form["birth_country_id"])
+                if (form.get("birth_country_id") or "").isdigit()
+                else 0
+            )
+            .exists()
+        )
+        commune = self.env["l10n.fr.urssaf.commune"]
+        if country.code in FRANCE_ISO_CODES:
+            # "Not in the list": typed again under the choices.
+            typed = form.get("birth_commune_other") or form.get("birth_commune")
+            commune, found = self._l10n_fr_urssaf_portal_commune(typed)
+            if commune:
+                # Shown again as found, should another input be refused.
+                form["birth_commune"] = commune._l10n_fr_urssaf_portal_label()
+                form["birth_commune_other"] = ""
+            if not (typed or "").strip():
+                errors["birth_commune"] = _(
+                    "Birth commune: enter it (its name or postal code) for a birth "
+                    "in France."
+                )
+            elif found:
+                choices.extend(found)
+                errors["birth_commune"] = _(
+                    "Several communes match: choose yours in the list."
+                )
+            elif not commune:
+                errors["birth_commune"] = _(
+                    "Birth commune: no commune found; type its name as on your "
+                    "birth certificate, or its postal code."
+                )
+        return country, commune
+
+    @api.model
+    def _l10n_fr_urssaf_street_of(
+        self, number, letter, road_type, road_name, complement
+    ):
+        """Odoo's street lines from the address split as Urssaf wants it."""
+        street = " ".join(
+            part
+            for part in (
+                number,
+                letter and codes.STREET_LETTERS[letter].lower(),
+                road_type and codes.ROAD_TYPES[road_type],
+                road_name,
+            )
+            if part
+        )
+        if not street:
+            return {"street": complement, "street2": False}
+        return {"street": street, "street2": complement}
 
     def _l10n_fr_urssaf_portal_values(self, form, errors, choices):
         """Partner values of the submitted ``form``; what cannot be read
@@ -354,6 +417,11 @@ class ResPartner(models.Model):
                 *SPLIT_FIELDS,
             )
         }
+        if vals["l10n_fr_urssaf_first_names"]:
+            # "Anne, Marie" as on some documents: Urssaf wants spaces.
+            vals["l10n_fr_urssaf_first_names"] = " ".join(
+                vals["l10n_fr_urssaf_first_names"].replace(",", " ").split()
+            )
         for key in ("civility", "street_letter", "road_type"):
             name = FORM_FIELDS[key]
             if vals[name] not in dict(self._fields[name].selection):
@@ -368,32 +436,10 @@ class ResPartner(models.Model):
                 errors["birth_date"] = _(
                     "Birth date: enter it as on your identity card, e.g. 31/12/1970."
                 )
-        country = (
-            self.env["res.country"]
-            .browse(
-                int(form["birth_country_id"])
-                if (form.get("birth_country_id") or "").isdigit()
-                else 0
-            )
-            .exists()
+        country, commune = self._l10n_fr_urssaf_portal_birth_place(
+            form, errors, choices
         )
         vals["l10n_fr_urssaf_birth_country_id"] = country.id
-        commune = self.env["l10n.fr.urssaf.commune"]
-        if country.code in FRANCE_ISO_CODES:
-            commune, found = self._l10n_fr_urssaf_portal_commune(
-                # "Not in the list": typed again under the choices.
-                form.get("birth_commune_other") or form.get("birth_commune")
-            )
-            if found:
-                choices.extend(found)
-                errors["birth_commune"] = _(
-                    "Several communes match: choose yours in the list."
-                )
-            elif not commune:
-                errors["birth_commune"] = _(
-                    "Birth commune: no commune found; type its name as on your "
-                    "birth certificate, or its postal code."
-                )
         vals["l10n_fr_urssaf_birth_commune_id"] = commune.id
         if self.user_ids:
             # A user's e-mail: changed from the user's account only.
@@ -408,21 +454,7 @@ class ResPartner(models.Model):
         split = [vals[FORM_FIELDS[key]] for key in SPLIT_FIELDS]
         if split != [self[FORM_FIELDS[key]] or False for key in SPLIT_FIELDS]:
             # Odoo's address follows the corrected split (invoices print it).
-            number, letter, road_type, road_name, complement = split
-            vals["street"] = (
-                " ".join(
-                    part
-                    for part in (
-                        number,
-                        letter and codes.STREET_LETTERS[letter].lower(),
-                        road_type and codes.ROAD_TYPES[road_type],
-                        road_name,
-                    )
-                    if part
-                )
-                or complement
-            )
-            vals["street2"] = complement if vals["street"] != complement else False
+            vals.update(self._l10n_fr_urssaf_street_of(*split))
         iban = (form.get("iban") or "").strip()
         if iban:
             vals["l10n_fr_urssaf_iban"] = iban
@@ -593,8 +625,8 @@ class ResPartner(models.Model):
             company = partner.l10n_fr_urssaf_consent_id.company_id
             responsible = company._l10n_fr_urssaf_responsible()
             try:
-                partner.with_user(responsible).with_company(
-                    company
+                partner.with_user(responsible).with_company(company).with_context(
+                    lang=responsible.lang
                 ).action_l10n_fr_urssaf_register()
                 reason = None
             except (UserError, RedirectWarning) as exc:
@@ -624,10 +656,10 @@ class ResPartner(models.Model):
         state = self.l10n_fr_urssaf_state if registered else "not_registered"
         if state == "pending":
             return "info", _(
-                "Urssaf registered you on %(date)s. Check your e-mail from Urssaf "
-                "(sent to %(email)s, look in your spam folder too) and follow its "
-                "link to activate your account on particulier.urssaf.fr: the link "
-                "is valid for 7 days.",
+                "Your registration with Urssaf was made on %(date)s. Check your "
+                "e-mail from Urssaf (sent to %(email)s, look in your spam folder "
+                "too) and follow its link to activate your account on "
+                "particulier.urssaf.fr: the link is valid for 7 days.",
                 date=format_date(
                     self.env, urssaf_date(self.l10n_fr_urssaf_registration_date)
                 ),

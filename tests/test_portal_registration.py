@@ -114,15 +114,23 @@ class TestPortalLink(PortalRegistrationCommon):
         done = (self.customer | paul).action_l10n_fr_urssaf_send_portal_link()
         self.assertEqual(done["params"]["message"], "2 registration links e-mailed.")
         paul.email = False
-        with self.assertRaisesRegex(UserError, "Paul Petit"):
-            (self.customer | paul).action_l10n_fr_urssaf_send_portal_link()
         firm = self.env["res.partner"].create(
             {"name": "Firm", "is_company": True, "email": "f@example.com"}
         )
         # A user of the back office: the form would change the login's e-mail.
-        for unfit in (firm, self.admin.partner_id):
-            with self.assertRaisesRegex(UserError, unfit.name):
-                unfit.action_l10n_fr_urssaf_send_portal_link()
+        admin = self.admin.partner_id
+        done = (
+            self.customer | paul | firm | admin
+        ).action_l10n_fr_urssaf_send_portal_link()
+        self.assertEqual(done["params"]["type"], "warning")
+        self.assertEqual(
+            done["params"]["message"],
+            "Registration link e-mailed to Jeanne Martin. Not sent: Paul Petit (no "
+            "e-mail address); Firm (a company); Mitchell Admin (a user of this "
+            "database, or archived).",
+        )
+        with self.assertRaisesRegex(UserError, "No registration link sent: Firm"):
+            firm.action_l10n_fr_urssaf_send_portal_link()
 
     def test_only_invoicing_users_make_links(self):
         clerk = self.env["res.users"].create(
@@ -180,7 +188,7 @@ class TestPortalLink(PortalRegistrationCommon):
             with self.subTest(url=url[:40]):
                 page = self.url_open(url)
                 self.assertEqual(page.status_code, 403)
-                self.assertIn("This link is unknown or has expired", page.text)
+                self.assertIn("This link is no longer valid", page.text)
                 self.assertNotIn("Petit", page.text)
         # Jeanne's own link shows and changes Jeanne only, whatever is posted.
         response = self.post(partner_id=str(paul.id), birth_name="Durand")
@@ -256,12 +264,31 @@ class TestPortalForm(PortalRegistrationCommon):
         messages = self.feedback(self.post(bic="%"))
         self.assertIn("BIC", messages["bic"])
 
+    def renew_link(self):
+        self.customer.with_user(self.admin).action_l10n_fr_urssaf_send_portal_link()
+        self.url = self.link(self.customer)
+
     def test_birth_commune_by_name_or_postal_code(self):
         # A postal code, never taken for the INSEE code it looks like (Aix).
         self.assertEqual(self.post(birth_commune="13001").status_code, 303)
         self.assertEqual(self.customer.l10n_fr_urssaf_birth_commune_id.code, "13201")
-        self.customer.with_user(self.admin).action_l10n_fr_urssaf_send_portal_link()
-        self.url = self.link(self.customer)
+        # Born in Paris: in one of its arrondissements.
+        self.renew_link()
+        response = self.post(birth_commune="Paris")
+        shown = [
+            unescape(v) for v in re.findall(r'<option value="([^"]+)"', response.text)
+        ]
+        self.assertIn("Paris 15e Arrondissement", shown)
+        self.assertNotIn("Paris", shown)
+        self.post(birth_commune="Paris 15e Arrondissement")
+        self.assertEqual(self.customer.l10n_fr_urssaf_birth_commune_id.code, "75115")
+        self.renew_link()
+        # Found, then kept in the form while another input is refused.
+        response = self.post(birth_commune="", birth_commune_other="Rennes", bic="X")
+        self.assertIn('value="Rennes 35000"', response.text)
+        self.assertIn(
+            "enter it", self.feedback(self.post(birth_commune=""))["birth_commune"]
+        )
         response = self.post(birth_commune="35590", consent="1")  # four communes
         self.assertEqual(response.status_code, 400)
         self.assertIn(
@@ -288,10 +315,13 @@ class TestPortalForm(PortalRegistrationCommon):
 
     def test_saved_with_the_consent_and_handed_to_the_provider(self):
         self.company.l10n_fr_urssaf_responsible_id = self.admin
-        response = self.post(street_letter="B", road_name="du Grand Soleil")
+        response = self.post(
+            street_letter="B", road_name="du Grand Soleil", first_names="Jeanne, Marie"
+        )
         self.assertEqual(response.status_code, 303)
         customer = self.customer
         self.assertEqual(customer.l10n_fr_urssaf_birth_name, "Durand")
+        self.assertEqual(customer.l10n_fr_urssaf_first_names, "Jeanne Marie")
         self.assertEqual(customer.l10n_fr_urssaf_birth_commune_id.code, "35238")
         # Odoo's address follows the corrected split.
         self.assertEqual(customer.street, "8 bis Rue du Grand Soleil")
@@ -363,8 +393,16 @@ class TestPortalForm(PortalRegistrationCommon):
         self.assertEqual(self.post().status_code, 303)
         self.assertTrue(self.customer.l10n_fr_urssaf_portal_register)
         self.assertFalse(self.customer.activity_ids)
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_fr_urssaf_avance_immediate"], ["fr_FR"]
+        )
+        self.admin.lang = "fr_FR"
+        self.company.l10n_fr_urssaf_responsible_id = self.admin
         self.env["res.partner"]._cron_l10n_fr_urssaf_portal_register()
         self.assertEqual(self.customer.l10n_fr_urssaf_state, "pending")
+        # In the responsible's language, not the cron's English.
+        self.assertIn("Inscrit auprès de l'Urssaf", self.customer.message_ids[0].body)
         self.assertFalse(self.customer.l10n_fr_urssaf_portal_register)
         self.assertIn("Check your e-mail from Urssaf", self.url_open(self.url).text)
 
