@@ -48,6 +48,19 @@ def last_month(record):
     return last_day.replace(day=1), last_day
 
 
+def contact_values(env, **values):
+    """A customer as first entered: name, e-mail and address only."""
+    return {
+        "name": "Jeanne Martin",
+        "email": "jeanne.martin@example.com",
+        "street": "8 rue du Soleil",
+        "zip": "35000",
+        "city": "Rennes",
+        "country_id": env.ref("base.fr").id,
+        **values,
+    }
+
+
 def customer_values(env, **values):
     """A private customer with everything Urssaf asks for, as create values."""
     rennes = env["l10n.fr.urssaf.commune"].search(

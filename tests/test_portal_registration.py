@@ -12,7 +12,7 @@ from odoo.tests import HttpCase, tagged
 
 from ..models.l10n_fr_urssaf_consent import FORM_LIMIT
 from ..models.res_partner_portal import CONSENT_VERSION
-from .common import SimulatorMixin, customer_values
+from .common import SimulatorMixin, contact_values, customer_values
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 GOOD_IBAN = "FR76 3000 4000 0312 3456 7890 143"
@@ -26,16 +26,7 @@ class PortalRegistrationCommon(SimulatorMixin, HttpCase):
         super().setUp()
         self.admin = self.env.ref("base.user_admin")
         self.company = self.admin.company_id
-        self.customer = self.env["res.partner"].create(
-            {
-                "name": "Jeanne Martin",
-                "email": "jeanne.martin@example.com",
-                "street": "8 rue du Soleil",
-                "zip": "35000",
-                "city": "Rennes",
-                "country_id": self.env.ref("base.fr").id,
-            }
-        )
+        self.customer = self.env["res.partner"].create(contact_values(self.env))
         self.url = self.link(self.customer)
 
     def link(self, partner):

@@ -2,7 +2,7 @@
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .common import SimulatorMixin
+from .common import SimulatorMixin, contact_values
 
 
 @tagged("post_install", "-at_install")
@@ -14,15 +14,10 @@ class TestTourCustomer(SimulatorMixin, HttpCase):
         bnp = self.env["res.bank"].create({"name": "BNP", "bic": "BNPAFRPP"})
         iban = "FR76 3000 4000 0312 3456 7890 143"
         partner = self.env["res.partner"].create(
-            {
-                "name": "Jeanne Martin",
-                "email": "jeanne.martin@example.com",
-                "street": "8 rue du Soleil",
-                "zip": "35000",
-                "city": "Rennes",
-                "country_id": self.env.ref("base.fr").id,
-                "bank_ids": [Command.create({"acc_number": iban, "bank_id": bnp.id})],
-            }
+            contact_values(
+                self.env,
+                bank_ids=[Command.create({"acc_number": iban, "bank_id": bnp.id})],
+            )
         )
         self.start_tour(
             f"/odoo/action-base.action_partner_form/{partner.id}",

@@ -3,7 +3,7 @@ from html import unescape
 
 from odoo.tests import HttpCase, tagged
 
-from .common import SimulatorMixin
+from .common import SimulatorMixin, contact_values
 
 MODULE = "l10n_fr_urssaf_avance_immediate"
 
@@ -17,17 +17,7 @@ class TestTourPortalRegistration(SimulatorMixin, HttpCase):
         admin.lang = "fr_FR"
         admin.company_id.l10n_fr_urssaf_responsible_id = admin
         # What the provider knows: name, e-mail and address.
-        partner = self.env["res.partner"].create(
-            {
-                "name": "Jeanne Martin",
-                "lang": "fr_FR",
-                "email": "jeanne.martin@example.com",
-                "street": "8 rue du Soleil",
-                "zip": "35000",
-                "city": "Rennes",
-                "country_id": self.env.ref("base.fr").id,
-            }
-        )
+        partner = self.env["res.partner"].create(contact_values(self.env, lang="fr_FR"))
         url = partner.with_user(admin)._l10n_fr_urssaf_portal_url()
         self.start_tour(
             url.removeprefix(partner.get_base_url()),
