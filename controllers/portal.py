@@ -150,7 +150,7 @@ class UrssafPortalRegistration(http.Controller):
             res_company=company,
             provider=company,
             closed=closed,
-            email_locked=bool(partner.user_ids),
+            email_locked=bool(partner._l10n_fr_urssaf_users()),
             level=level,
             status_text=status,
             values=values,

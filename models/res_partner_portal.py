@@ -94,6 +94,10 @@ PATH_INPUTS = {
 
 PORTAL_OWNED_FIELDS = ("l10n_fr_urssaf_consent_id", "l10n_fr_urssaf_portal_register")
 CRON_PORTAL = "l10n_fr_urssaf_avance_immediate.ir_cron_portal_register"
+# Set by Send registration link only: the template makes no link otherwise.
+LINK_CONTEXT = "l10n_fr_urssaf_portal_link"
+# Set by the portal form: its e-mail change keeps the link valid.
+FORM_CONTEXT = "l10n_fr_urssaf_portal_form"
 
 
 class _Refused(Exception):
@@ -154,7 +158,15 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._l10n_fr_urssaf_check_portal_owned(vals)
-        return super().write(vals)
+        revoked = self.browse()
+        if "email" in vals and not self.env.context.get(FORM_CONTEXT):
+            # The link may have gone to the wrong address.
+            revoked = self.sudo().filtered(
+                lambda p: p.l10n_fr_urssaf_portal_nonce and p.email != vals["email"]
+            )
+        result = super().write(vals)
+        revoked.l10n_fr_urssaf_portal_nonce = False
+        return result
 
     # -------------------------------------------------------------- the link
 
@@ -173,6 +185,8 @@ class ResPartner(models.Model):
                 partner.l10n_fr_urssaf_elsewhere
             ):
                 skipped[partner] = _("already registered with Urssaf")
+            elif partner._l10n_fr_urssaf_provider() not in self.env.companies:
+                skipped[partner] = _("a customer of another company")
             elif not partner._l10n_fr_urssaf_portal_fit():
                 skipped[partner] = _("a user of this database, or archived")
             elif not partner.email:
@@ -185,7 +199,7 @@ class ResPartner(models.Model):
             raise UserError(
                 _("No registration link sent: %(customers)s.", customers=not_sent)
             )
-        template = self.env.ref(PORTAL_TEMPLATE)
+        template = self.env.ref(PORTAL_TEMPLATE).with_context(**{LINK_CONTEXT: True})
         for partner in to_send:
             partner.sudo().l10n_fr_urssaf_portal_nonce = secrets.token_urlsafe(12)
             template.send_mail(
@@ -224,8 +238,12 @@ class ResPartner(models.Model):
         return (
             self.active
             and not self.is_company
-            and not self.sudo().user_ids.filtered(lambda user: not user.share)
+            and not self._l10n_fr_urssaf_users().filtered(lambda user: not user.share)
         )
+
+    def _l10n_fr_urssaf_users(self):
+        """The contact's users, archived ones too (they may come back)."""
+        return self.sudo().with_context(active_test=False).user_ids
 
     def _l10n_fr_urssaf_portal_url(self):
         """The customer's registration link, signed for this customer, the
@@ -234,6 +252,14 @@ class ResPartner(models.Model):
         self.ensure_one()
         self.env["res.company"]._l10n_fr_urssaf_check_user()
         self.check_access("write")
+        if not self.env.context.get(LINK_CONTEXT):
+            # Chosen in a composer, the link would be posted in the chatter.
+            raise UserError(
+                self.env._(
+                    "Send the registration link with the button Send registration "
+                    "link of the customer, not from a message."
+                )
+            )
         partner = self.sudo()
         if not partner.l10n_fr_urssaf_portal_nonce:
             partner.l10n_fr_urssaf_portal_nonce = secrets.token_urlsafe(12)
@@ -316,7 +342,7 @@ class ResPartner(models.Model):
         text = " ".join((text or "").split())
         if not text:
             return Commune
-        if text.isdigit():
+        if text.isdecimal() and text.isascii():
             rows = insee.communes_for_postcode(text)
             # Born in Paris, Lyon or Marseille: in an arrondissement.
             kinds = {row.kind for row in rows} & {"arrondissement"} or {"current"}
@@ -348,13 +374,16 @@ class ResPartner(models.Model):
             self.env["res.country"]
             .browse(
                 int(form["birth_country_id"])
-                if (form.get("birth_country_id") or "").isdigit()
+                if (form.get("birth_country_id") or "").isascii()
+                and form["birth_country_id"].isdecimal()
                 else 0
             )
             .exists()
         )
         commune = self.env["l10n.fr.urssaf.commune"]
-        if country.code in FRANCE_ISO_CODES:
+        if not country:
+            errors["birth_country_id"] = _("Birth country: choose it.")
+        elif country.code in FRANCE_ISO_CODES:
             # "Not in the list": typed again under the choices.
             typed = form.get("birth_commune_other") or form.get("birth_commune")
             commune, found = self._l10n_fr_urssaf_portal_commune(typed)
@@ -441,7 +470,7 @@ class ResPartner(models.Model):
         )
         vals["l10n_fr_urssaf_birth_country_id"] = country.id
         vals["l10n_fr_urssaf_birth_commune_id"] = commune.id
-        if self.user_ids:
+        if self._l10n_fr_urssaf_users():
             # A user's e-mail: changed from the user's account only.
             del vals["email"]
         if not self.country_id:
@@ -536,7 +565,7 @@ class ResPartner(models.Model):
                         bic
                     ).id
                 # The consent note says what happened, not field by field.
-                self.with_context(mail_notrack=True).write(vals)
+                self.with_context(mail_notrack=True, **{FORM_CONTEXT: True}).write(vals)
                 errors = {**self._l10n_fr_urssaf_portal_problems(), **errors}
                 if errors:
                     raise _Refused
@@ -588,23 +617,35 @@ class ResPartner(models.Model):
         else:
             self._l10n_fr_urssaf_portal_todo(company, sender)
 
-    def _l10n_fr_urssaf_portal_todo(self, company, sender=None, reason=None):
-        note = self.env._(
+    def _l10n_fr_urssaf_portal_note(self, responsible, reason=None):
+        """The to-do's note, in the language of whom it is for."""
+        _ = self.with_context(lang=responsible.lang).env._
+        note = _(
             "%(customer)s completed the avance immédiate registration form in the "
             "portal and gave consent: check the details in the Avance immédiate "
             "tab, then click Register with Urssaf.",
             customer=self.display_name,
         )
         if reason:
-            note = self.env._(
+            note = _(
                 "%(note)s The automatic registration failed: %(reason)s",
                 note=note,
                 reason=reason,
             )
+        return note
+
+    def _l10n_fr_urssaf_portal_todo(self, company, sender=None):
+        """Ask a person to register the customer (done once registered)."""
         responsible = company._l10n_fr_urssaf_responsible(sender)
         # Scheduled in the responsible's name: no "Public user assigned you".
-        self.with_user(responsible).sudo().activity_schedule(
-            PORTAL_ACTIVITY, user_id=responsible.id, note=note
+        return (
+            self.with_user(responsible)
+            .sudo()
+            .activity_schedule(
+                PORTAL_ACTIVITY,
+                user_id=responsible.id,
+                note=self._l10n_fr_urssaf_portal_note(responsible),
+            )
         )
 
     @api.model
@@ -616,17 +657,21 @@ class ResPartner(models.Model):
         )
         can_commit = self.env["account.move"]._l10n_fr_urssaf_can_commit()
         for partner in partners:
-            # Tried once: a failure becomes a to-do, never a loop.
+            company = (
+                partner.l10n_fr_urssaf_consent_id.company_id
+                or partner._l10n_fr_urssaf_provider()
+            )
+            # The to-do first, with the flag: whatever happens next, even a
+            # killed worker, a person follows up; registering marks it done.
             partner.l10n_fr_urssaf_portal_register = False
+            todo = partner._l10n_fr_urssaf_portal_todo(company)
             if can_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             # Registration commits as soon as Urssaf answers, so no savepoint:
             # a failure rolls back this customer only.
-            company = partner.l10n_fr_urssaf_consent_id.company_id
-            responsible = company._l10n_fr_urssaf_responsible()
             try:
-                partner.with_user(responsible).with_company(company).with_context(
-                    lang=responsible.lang
+                partner.with_user(todo.user_id).with_company(company).with_context(
+                    lang=todo.user_id.lang
                 ).action_l10n_fr_urssaf_register()
                 reason = None
             except (UserError, RedirectWarning) as exc:
@@ -637,9 +682,11 @@ class ResPartner(models.Model):
                 )
                 if can_commit:
                     self.env.cr.rollback()  # pylint: disable=invalid-commit
-                reason = self.env._("an unexpected error; the server log has details.")
+                reason = partner.with_context(lang=todo.user_id.lang).env._(
+                    "an unexpected error; the server log has details."
+                )
             if reason:
-                partner._l10n_fr_urssaf_portal_todo(company, reason=reason)
+                todo.note = partner._l10n_fr_urssaf_portal_note(todo.user_id, reason)
             if can_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         if len(partners) == CRON_BATCH_SIZE:

@@ -91,7 +91,9 @@ class TestImportAndLinks(UrssafCommon):
             self.env["res.bank"].create({"name": "BNP Paribas", "bic": "BNPAFRPP"})
         with file_open(TEMPLATE, "r") as template:
             rows = list(csv.DictReader(template))
-        # From Invoicing > Customers, whose list makes companies by default.
+        # From Invoicing > Customers, whose list makes companies by default,
+        # even with the company type left empty.
+        rows[1]["company_type"] = ""
         partners = self.import_rows(rows, default_is_company=True)
         self.assertEqual(len(partners), 2)
         self.assertFalse(any(partners.mapped("is_company")))

@@ -8,10 +8,10 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from ..models.l10n_fr_urssaf_consent import FORM_LIMIT
-from ..models.res_partner_portal import CONSENT_VERSION
+from ..models.res_partner_portal import CONSENT_VERSION, LINK_CONTEXT
 from .common import SimulatorMixin, contact_values, customer_values
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -30,7 +30,11 @@ class PortalRegistrationCommon(SimulatorMixin, HttpCase):
         self.url = self.link(self.customer)
 
     def link(self, partner):
-        url = partner.with_user(self.admin)._l10n_fr_urssaf_portal_url()
+        url = (
+            partner.with_user(self.admin)
+            .with_context(**{LINK_CONTEXT: True})
+            ._l10n_fr_urssaf_portal_url()
+        )
         return url.removeprefix(partner.get_base_url())
 
     def form(self, **values):
@@ -99,6 +103,24 @@ class TestPortalLink(PortalRegistrationCommon):
         )
         # The new link revokes the earlier one.
         self.assertEqual(self.url_open(self.url).status_code, 403)
+        # Chosen in a message, the template makes no link for the chatter.
+        action = self.customer.with_user(
+            self.admin
+        ).action_l10n_fr_urssaf_send_activation_reminder()
+        composer = Form(
+            self.env[action["res_model"]]
+            .with_user(self.admin)
+            .with_context(**action["context"])
+        )
+        with self.assertRaisesRegex(UserError, "button Send registration link"):
+            composer.template_id = self.env.ref(
+                "l10n_fr_urssaf_avance_immediate.mail_template_portal_registration"
+            )
+            composer.save()
+
+    def test_e_mail_corrected_revokes_the_link(self):
+        self.customer.email = "jeanne.durand@example.com"
+        self.assertEqual(self.url_open(self.url).status_code, 403)
 
     def test_link_for_many_and_refused_for_some(self):
         paul = self.customer.copy({"name": "Paul Petit", "email": "paul@example.com"})
@@ -122,6 +144,22 @@ class TestPortalLink(PortalRegistrationCommon):
         )
         with self.assertRaisesRegex(UserError, "No registration link sent: Firm"):
             firm.action_l10n_fr_urssaf_send_portal_link()
+        # An archived user may come back: its e-mail is not the form's.
+        user = self.env["res.users"].create(
+            {"login": "former", "partner_id": paul.id, "email": "paul@example.com"}
+        )
+        user.action_archive()
+        with self.assertRaisesRegex(UserError, "a user of this database"):
+            paul.action_l10n_fr_urssaf_send_portal_link()
+        # A shared contact registered by another company is left to it.
+        other = self.env["res.company"].create({"name": "Other"})
+        self.admin.company_ids += other
+        self.customer.sudo().l10n_fr_urssaf_company_id = other
+        customer = self.customer.with_user(self.admin).with_context(
+            allowed_company_ids=self.company.ids
+        )
+        with self.assertRaisesRegex(UserError, "a customer of another company"):
+            customer.action_l10n_fr_urssaf_send_portal_link()
 
     def test_only_invoicing_users_make_links(self):
         clerk = self.env["res.users"].create(
@@ -182,9 +220,10 @@ class TestPortalLink(PortalRegistrationCommon):
                 self.assertIn("This link is no longer valid", page.text)
                 self.assertNotIn("Petit", page.text)
         # Jeanne's own link shows and changes Jeanne only, whatever is posted.
-        response = self.post(partner_id=str(paul.id), birth_name="Durand")
+        response = self.post(partner_id=str(paul.id), birth_name="Autre")
         self.assertEqual(response.status_code, 303)
         self.assertEqual(paul.l10n_fr_urssaf_birth_name, "Durand")  # unchanged
+        self.assertEqual(self.customer.l10n_fr_urssaf_birth_name, "Autre")
         self.assertFalse(paul.l10n_fr_urssaf_consent_id)
         self.assertTrue(self.customer.l10n_fr_urssaf_consent_id)
 
@@ -223,6 +262,20 @@ class TestPortalLink(PortalRegistrationCommon):
 
 @tagged("post_install", "-at_install")
 class TestPortalForm(PortalRegistrationCommon):
+    def other_customer(self):
+        return self.env["res.partner"].create(
+            contact_values(self.env, name="Paul Petit", email="paul@example.com")
+        )
+
+    def test_birth_country_never_chosen_by_the_browser(self):
+        self.customer.l10n_fr_urssaf_birth_country_id = False
+        page = self.url_open(self.url).text
+        self.assertRegex(page, r'name="birth_country_id">\s*<option value=""></option>')
+        response = self.post(birth_country_id="²")  # a digit Python reads, not int()
+        self.assertEqual(
+            self.feedback(response)["birth_country_id"], "Birth country: choose it."
+        )
+
     def test_same_rules_and_messages_as_the_back_office(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.customer.lang = "fr_FR"
@@ -332,8 +385,11 @@ class TestPortalForm(PortalRegistrationCommon):
         # Sent through this link: the status only, the form is closed.
         page = self.url_open(self.url)
         self.assertIn("your details were received", page.text)
+        csrf = CSRF.search(self.url_open(self.link(self.other_customer())).text)[1]
         self.assertNotIn("<form", page.text.split("o_l10n_fr_urssaf_status")[1])
-        self.assertEqual(self.post(csrf=False).status_code, 400)
+        self.post(csrf=csrf, birth_name="Autre")
+        self.assertEqual(customer.l10n_fr_urssaf_birth_name, "Durand")
+        self.assertEqual(len(customer.l10n_fr_urssaf_consent_ids), 1)
         # Kept as given; set by the portal only.
         with self.assertRaises(AccessError):
             consent.with_user(self.admin).write({"ip_address": "10.0.0.1"})
@@ -375,7 +431,9 @@ class TestPortalForm(PortalRegistrationCommon):
                 "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
             }
         )
-        self.assertIn("readonly", self.url_open(self.url).text)
+        self.assertRegex(
+            self.url_open(self.url).text, r'name="email" value="[^"]*"[^>]* readonly'
+        )
         self.assertEqual(self.post(email="other@example.com").status_code, 303)
         self.assertEqual(self.customer.email, "jeanne.martin@example.com")
 

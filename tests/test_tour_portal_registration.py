@@ -3,6 +3,7 @@ from html import unescape
 
 from odoo.tests import HttpCase, tagged
 
+from ..models.res_partner_portal import LINK_CONTEXT
 from .common import SimulatorMixin, contact_values
 
 MODULE = "l10n_fr_urssaf_avance_immediate"
@@ -18,7 +19,11 @@ class TestTourPortalRegistration(SimulatorMixin, HttpCase):
         admin.company_id.l10n_fr_urssaf_responsible_id = admin
         # What the provider knows: name, e-mail and address.
         partner = self.env["res.partner"].create(contact_values(self.env, lang="fr_FR"))
-        url = partner.with_user(admin)._l10n_fr_urssaf_portal_url()
+        url = (
+            partner.with_user(admin)
+            .with_context(**{LINK_CONTEXT: True})
+            ._l10n_fr_urssaf_portal_url()
+        )
         self.start_tour(
             url.removeprefix(partner.get_base_url()),
             "l10n_fr_urssaf_portal_registration",
