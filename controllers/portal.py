@@ -150,6 +150,10 @@ class UrssafPortalRegistration(http.Controller):
             res_company=company,
             provider=company,
             closed=closed,
+            # Sent, not registered yet: what the customer gave, to check.
+            recap=partner._l10n_fr_urssaf_portal_done()
+            and not partner.l10n_fr_urssaf_customer_id
+            and partner._l10n_fr_urssaf_portal_recap(),
             email_locked=bool(partner._l10n_fr_urssaf_users()),
             level=level,
             status_text=status,

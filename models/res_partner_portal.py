@@ -692,6 +692,51 @@ class ResPartner(models.Model):
         if len(partners) == CRON_BATCH_SIZE:
             self.env.ref(CRON_PORTAL)._trigger()
 
+    def _l10n_fr_urssaf_portal_recap(self):
+        """(label, value) of what was recorded, for the customer to check
+        (the IBAN masked)."""
+        _ = self.env._
+        birth = self.l10n_fr_urssaf_birth_commune_id.display_name or (
+            self.l10n_fr_urssaf_birth_country_id.name
+        )
+        civility = dict(
+            self._fields["l10n_fr_urssaf_civility"]._description_selection(self.env)
+        ).get(self.l10n_fr_urssaf_civility, "")
+        names = [self.l10n_fr_urssaf_birth_name, self.l10n_fr_urssaf_usage_name]
+        return [
+            (
+                _("Identity"),
+                " ".join(
+                    part
+                    for part in (
+                        civility,
+                        self.l10n_fr_urssaf_first_names,
+                        " / ".join(name for name in names if name),
+                    )
+                    if part
+                ),
+            ),
+            (
+                _("Born"),
+                _(
+                    "on %(date)s, %(place)s",
+                    date=format_date(self.env, self.l10n_fr_urssaf_birth_date),
+                    place=birth,
+                ),
+            ),
+            (
+                _("Address"),
+                ", ".join(
+                    part
+                    for part in (self.street, self.street2, f"{self.zip} {self.city}")
+                    if part
+                ),
+            ),
+            (_("Mobile phone"), self.mobile or self.phone or ""),
+            (_("E-mail"), self.email or ""),
+            (_("IBAN"), self._l10n_fr_urssaf_masked_iban()),
+        ]
+
     def _l10n_fr_urssaf_portal_status(self):
         """What the customer's page says of the registration: (level, text)."""
         self.ensure_one()

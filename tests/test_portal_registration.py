@@ -382,9 +382,16 @@ class TestPortalForm(PortalRegistrationCommon):
         self.assertEqual(activity.user_id, self.admin)
         self.assertIn("click Register with Urssaf", activity.note)
         self.assertEqual(customer.message_ids[0].author_id, customer)
-        # Sent through this link: the status only, the form is closed.
+        # Sent through this link: the status only, the form is closed, and
+        # what was recorded for the customer to check.
         page = self.url_open(self.url)
         self.assertIn("your details were received", page.text)
+        recap = unescape(page.text.split("o_l10n_fr_urssaf_recap")[1])
+        self.assertIn("Mrs. Jeanne Marie Durand / Martin", recap)
+        self.assertIn("on 03/29/1980, Rennes (35) 35238", recap)
+        self.assertIn("8 bis Rue du Grand Soleil, 35000 Rennes", recap)
+        self.assertIn("FR76 •••• 0143", recap)
+        self.assertNotIn("3456", recap)
         csrf = CSRF.search(self.url_open(self.link(self.other_customer())).text)[1]
         self.assertNotIn("<form", page.text.split("o_l10n_fr_urssaf_status")[1])
         self.post(csrf=csrf, birth_name="Autre")

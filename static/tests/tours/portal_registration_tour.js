@@ -101,6 +101,10 @@ registry.category("web_tour.tours").add("l10n_fr_urssaf_portal_registration", {
             content: "Received: the provider registers the customer",
             trigger: ".o_l10n_fr_urssaf_status:contains(vos informations ont été reçues)",
         },
+        {
+            content: "What was recorded, to check: the birth commune found",
+            trigger: ".o_l10n_fr_urssaf_recap dd:contains(35238)",
+        },
     ],
 });
 
