@@ -573,7 +573,10 @@ class ResPartner(models.Model):
             return errors, choices
         except (UserError, psycopg2.IntegrityError) as exc:
             _logger.info("Portal registration form of partner %s refused", self.id)
-            reason = exc.args[0] if isinstance(exc, UserError) else ""
+            if isinstance(exc, UserError):
+                reason = exc.args[0]
+            else:
+                reason = self.env._("they conflict with another record.")
             return {
                 "form": self.env._(
                     "Your details could not be saved: %(reason)s Check them, or ask "
@@ -727,9 +730,9 @@ class ResPartner(models.Model):
             (
                 _("Address"),
                 ", ".join(
-                    part
-                    for part in (self.street, self.street2, f"{self.zip} {self.city}")
-                    if part
+                    line.strip()
+                    for line in self._display_address(without_company=True).splitlines()
+                    if line.strip()
                 ),
             ),
             (_("Mobile phone"), self.mobile or self.phone or ""),
